@@ -1,0 +1,1 @@
+"""tap-paycom: a Singer tap for Paycom, built with the Meltano Singer SDK."""

@@ -1,0 +1,142 @@
+"""The six streams: thin classes over the roster and the group endpoints."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from singer_sdk import Stream
+from singer_sdk.singerlib import MetadataMapping
+
+from tap_paycom import endpoints, schemas
+from tap_paycom.endpoints import Endpoint
+from tap_paycom.report import DataReport
+from tap_paycom.shapes import Shape
+
+if TYPE_CHECKING:
+    from tap_paycom.tap import TapPaycom
+
+
+class PaycomStream(Stream):
+    """A stream whose schema and key come from a ``Shape``."""
+
+    shape: ClassVar[Shape]
+
+    def __init__(self, tap: TapPaycom) -> None:
+        """Schema and primary key come from the shape."""
+        super().__init__(tap, schema=self.shape.schema(), name=self.name)
+        self.primary_keys = list(self.shape.key)
+        self.paycom = tap
+
+    @property
+    def emit_activate_version_messages(self) -> bool:
+        """On by default: a full-table stream's vanished rows should vanish downstream."""
+        return bool(self.config.get("emit_activate_version_messages", True))
+
+    @property
+    def metadata(self) -> MetadataMapping:
+        """Personal columns are discoverable but not selected by default.
+
+        Metadata read from an input catalog is left as the catalog says.
+        """
+        generated = self._metadata is None and not (
+            self._tap_input_catalog and self._tap_input_catalog.get_stream(self.tap_stream_id)
+        )
+        metadata = super().metadata
+        if generated:
+            for name in self.shape.personal:
+                metadata[("properties", name)].selected_by_default = False
+        return metadata
+
+
+class EmployeesStream(PaycomStream):
+    """Directory rows merged with master records, plus status and manager email."""
+
+    name = "employees"
+    shape = schemas.EMPLOYEES
+
+    def get_records(self, context: Any) -> Iterable[dict[str, Any]]:
+        """From the shared roster."""
+        yield from self.paycom.roster.employees()
+
+
+class DepartmentsStream(PaycomStream):
+    """Derived from employees' department codes: Paycom has no department endpoint."""
+
+    name = "departments"
+    shape = schemas.DEPARTMENTS
+
+    def get_records(self, context: Any) -> Iterable[dict[str, Any]]:
+        """From the shared roster."""
+        yield from self.paycom.roster.departments()
+
+
+class MembershipsStream(PaycomStream):
+    """One row per employee per assigned group; keyed by (employee_code, group_type).
+
+    The key means a move to another department overwrites the old row in any
+    upserting target, and ACTIVATE_VERSION removes rows whose employee vanished.
+    """
+
+    name = "memberships"
+    shape = schemas.MEMBERSHIPS
+
+    def get_records(self, context: Any) -> Iterable[dict[str, Any]]:
+        """From the shared roster."""
+        yield from self.paycom.roster.memberships()
+
+
+class GroupStream(PaycomStream):
+    """A list endpoint read in full, each row once, converted through the shape."""
+
+    endpoint: ClassVar[Endpoint]
+
+    def get_records(self, context: Any) -> Iterable[dict[str, Any]]:
+        """Every page of the endpoint; repeated keys are emitted once and reported."""
+        report = DataReport(self.name, self.logger)
+        seen: set[Any] = set()
+        key = self.shape.key[0]
+        for page in self.paycom.client.pages(self.endpoint, page_size=self.paycom.page_size):
+            for row in page.rows:
+                record, problems = self.shape.convert(row)
+                report.add_unknown(self.shape.unknown_keys(row))
+                if record[key] is None:
+                    report.add_duplicate(f"(a row without {key})")
+                    continue
+                if record[key] in seen:
+                    report.add_duplicate(str(record[key]))
+                    continue
+                seen.add(record[key])
+                report.add(str(record[key]), problems)
+                yield record
+        report.log()
+
+
+class PositionsStream(GroupStream):
+    """``positions/detail``."""
+
+    name = "positions"
+    shape = schemas.POSITIONS
+    endpoint = endpoints.POSITIONS
+
+
+class LocationsStream(GroupStream):
+    """``cl/locations``."""
+
+    name = "locations"
+    shape = schemas.LOCATIONS
+    endpoint = endpoints.LOCATIONS
+
+
+class EstablishmentsStream(GroupStream):
+    """``cl/establishments``."""
+
+    name = "establishments"
+    shape = schemas.ESTABLISHMENTS
+    endpoint = endpoints.ESTABLISHMENTS
+
+
+STREAM_TYPES: tuple[type[PaycomStream], ...] = (
+    EmployeesStream, PositionsStream, LocationsStream, EstablishmentsStream,
+    DepartmentsStream, MembershipsStream,
+)
