@@ -188,19 +188,21 @@ class PaycomClient:
             self._check_daily_limit(endpoint, response)
             advised = retry_after_seconds(response.headers.get("Retry-After"))
             wait = advised if advised is not None else self.retry.delay(attempt)
-            self.pacer.pause(endpoint, wait)
+            self.pacer.throttle(endpoint, wait)
             return _Retry("429 Too Many Requests", wait)
         if status >= 500:
             return _Retry(f"{status} {response.reason}", self.retry.delay(attempt))
         if status >= 300:
             raise self._client_error(endpoint, status, route)
         try:
-            return parse_envelope(response.content), response
+            envelope = parse_envelope(response.content)
         except EnvelopeError as exc:
             # Paycom's result:false is often transient; if it persists, the final
             # message carries Paycom's own error strings.
             cause = "a truncated or non-JSON body" if exc.truncated else "result false"
             return _Retry(cause, self.retry.delay(attempt), exc)
+        self.pacer.succeeded(endpoint)
+        return envelope, response
 
     def _client_error(self, endpoint: Endpoint, status: int, route: str) -> errors.PaycomError:
         if status == 401:

@@ -7,6 +7,8 @@ comes pauses the whole endpoint, not just the thread that got it.
 
 from __future__ import annotations
 
+import logging
+import math
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -18,6 +20,10 @@ from tap_paycom.endpoints import Endpoint
 #: The client keeps this share of Paycom's bucket in reserve, so that requests
 #: that reach Paycom a little closer together than they were sent still fit.
 BURST_SHARE = 0.9
+#: After 429s the rate never drops below this share of the configured rate.
+MIN_SHARE = 0.1
+#: Consecutive successes before the rate climbs back a step.
+RECOVER_AFTER = 50
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,10 @@ class TokenBucket:
     Each caller reserves a token, letting the count go negative: callers queue in
     order and wake at the moment their token exists, so the rate is exact and no
     thread spins.
+
+    A 429 means the tenant's real limit is below the configured one, so the rate
+    halves (at most once per pause, never below ``MIN_SHARE`` of the configured
+    rate) and climbs back by a quarter after every ``RECOVER_AFTER`` successes.
     """
 
     def __init__(self, per_second: float, burst: int,
@@ -43,12 +53,14 @@ class TokenBucket:
         """Start full, as Paycom's bucket does."""
         if per_second <= 0 or burst < 1:
             raise ValueError("a bucket needs a positive rate and a burst of at least 1")
-        self.per_second = per_second
-        self.burst = burst
+        self.ceiling = self.per_second = per_second
+        self.max_burst = self.burst = burst
         self._clock = clock
         self._sleep = sleep
         self._tokens = float(burst)
         self._updated = clock()
+        self._no_cut_before = 0.0
+        self._streak = 0
         self._lock = threading.Lock()
 
     def reserve(self) -> float:
@@ -73,11 +85,32 @@ class TokenBucket:
             self._sleep(wait)
         return wait
 
-    def pause(self, seconds: float) -> None:
-        """Hold every caller for ``seconds`` (after a 429); refill restarts after it."""
+    def throttle(self, seconds: float) -> bool:
+        """After a 429: hold every caller ``seconds``, then go slower. True if slowed."""
         with self._lock:
-            self._updated = max(self._updated, self._clock() + seconds)
+            now = self._clock()
+            self._updated = max(self._updated, now + seconds)
             self._tokens = min(self._tokens, 0.0)
+            self._streak = 0
+            if now < self._no_cut_before:
+                return False
+            self._no_cut_before = now + max(seconds, 1 / self.per_second)
+            slower = max(self.per_second / 2, self.ceiling * MIN_SHARE)
+            changed = slower < self.per_second
+            self.per_second = slower
+            self.burst = max(1, min(self.burst, math.ceil(slower)))
+            return changed
+
+    def succeeded(self) -> None:
+        """After a success: creep back towards the configured rate."""
+        with self._lock:
+            if self.per_second >= self.ceiling:
+                return
+            self._streak += 1
+            if self._streak >= RECOVER_AFTER:
+                self._streak = 0
+                self.per_second = min(self.ceiling, self.per_second * 1.25)
+                self.burst = min(self.max_burst, max(self.burst, math.ceil(self.per_second)))
 
 
 def published_limit(endpoint: Endpoint) -> Limit:
@@ -102,9 +135,11 @@ class Pacer:
 
     def __init__(self, overrides: Mapping[str, Any] | None = None, *, enabled: bool = True,
                  clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
-        """``enabled=False`` gives a pacer that never waits (the sequential baseline)."""
+                 sleep: Callable[[float], None] = time.sleep,
+                 logger: logging.Logger | None = None) -> None:
+        """``enabled=False`` gives a pacer that never waits."""
         self._overrides = overrides
+        self._logger = logger or logging.getLogger("tap-paycom")
         self._enabled = enabled
         self._clock = clock
         self._sleep = sleep
@@ -132,8 +167,19 @@ class Pacer:
         bucket = self.bucket(endpoint)
         return bucket.acquire() if bucket else 0.0
 
-    def pause(self, endpoint: Endpoint, seconds: float) -> None:
-        """Hold all calls to this endpoint after Paycom said to slow down."""
+    def throttle(self, endpoint: Endpoint, seconds: float) -> None:
+        """Hold and slow all calls to this endpoint after Paycom said to slow down."""
+        bucket = self.bucket(endpoint)
+        if bucket and bucket.throttle(seconds):
+            self._logger.warning(
+                "Paycom answered 429 for %s although the tap paced it at its configured "
+                "limit: slowing to %.2f calls/s for now. If this recurs, set "
+                "rate_limits.%s.per_second to your tenant's limit.",
+                endpoint.path, bucket.per_second, endpoint.name,
+            )
+
+    def succeeded(self, endpoint: Endpoint) -> None:
+        """Let a throttled endpoint speed up again."""
         bucket = self.bucket(endpoint)
         if bucket:
-            bucket.pause(seconds)
+            bucket.succeeded()

@@ -3,10 +3,13 @@
 ``employees``, ``departments`` and ``memberships`` all read from one roster, so a
 sync fetches each master record exactly once. Master records come from a small
 worker pool under the endpoint's shared token bucket (the SDK's child streams
-would fetch them one at a time), and are consumed in directory order, so output
-is the same as a sequential run. Full records are spilled to a temporary file:
-memory stays flat however large the tenant is, and the manager's work email can
-be joined in once every record has arrived.
+would fetch them one at a time) and are consumed in directory order.
+
+Employees are emitted *while* master records arrive, so the SDK's per-record work
+overlaps the network wait. An employee whose manager's record has not arrived yet
+is held back (on disk) until it has, because its ``manager_work_email`` comes from
+that record. The release order depends only on the directory, so a concurrent run
+emits exactly what a sequential one does.
 """
 
 from __future__ import annotations
@@ -26,26 +29,30 @@ from tap_paycom import endpoints, schemas
 from tap_paycom.client import PaycomClient
 from tap_paycom.errors import NotFound
 from tap_paycom.report import DataReport
+from tap_paycom.shapes import Shape
 from tap_paycom.status import account_status, normalize
 
 PROGRESS_EVERY_SECONDS = 10.0
+#: The employees' department columns alone, read from directory rows.
+_DEPARTMENT = Shape(
+    [schemas.EMPLOYEES.by_name["department_code"],
+     schemas.EMPLOYEES.by_name["department_description"]],
+    key=("department_code",),
+)
 
 
 @dataclass(slots=True)
 class Member:
-    """The few facts about one employee that derived streams and joins need."""
+    """The few facts about one employee that memberships and joins need."""
 
     employee_code: str
     position_code: str | None
     location_id: int | None
     establishment_id: int | None
     department_code: str | None
-    department_description: str | None
-    work_email: str | None
-    manager_code: str | None
 
     def group_ids(self) -> dict[str, str | None]:
-        """This employee's group of each type, as text (None when unassigned)."""
+        """The employee's group of each type, as text (None when unassigned)."""
         return {
             "position": self.position_code,
             "location": None if self.location_id is None else str(self.location_id),
@@ -78,7 +85,7 @@ class Progress:
             return
         self.last_logged = now
         rate = self.done / max(now - self.started, 1e-9)
-        left = (self.total - self.done) / rate if rate else float("inf")
+        left = (self.total - self.done) / rate
         self.logger.info(
             "Master records: %d/%d fetched, %.1f per second, about %s left.",
             self.done, self.total, rate, _duration(left),
@@ -92,62 +99,127 @@ class Progress:
 
 
 def _duration(seconds: float) -> str:
-    if seconds == float("inf"):
-        return "an unknown time"
     minutes, secs = divmod(round(seconds), 60)
     return f"{minutes} min {secs} s" if minutes else f"{secs} s"
 
 
+class _Spill:
+    """Records on disk, read back by offset: memory stays flat for any tenant size.
+
+    Binary mode, because a text file's ``tell`` is slow enough to dominate a sync.
+    """
+
+    def __init__(self) -> None:
+        self.file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - closed by finalize
+        self.end = 0
+        weakref.finalize(self, self.file.close)
+
+    def write(self, record: dict[str, Any]) -> int:
+        line = json.dumps(record, ensure_ascii=False).encode() + b"\n"
+        offset = self.end
+        self.file.seek(offset)
+        self.file.write(line)
+        self.end += len(line)
+        return offset
+
+    def read(self, offset: int) -> dict[str, Any]:
+        self.file.seek(offset)
+        record: dict[str, Any] = json.loads(self.file.readline())
+        return record
+
+
 class Roster:
-    """Loads the roster on first use; the streams then read it as often as they like."""
+    """Loads on first use; the streams then read it as often as they like."""
 
     def __init__(self, client: PaycomClient, *, page_size: int, workers: int,
                  enabled_statuses: Collection[str], logger: logging.Logger) -> None:
-        """Nothing is fetched until ``load``."""
+        """Nothing is fetched until a stream asks."""
         self.client = client
         self.page_size = page_size
         self.workers = max(1, workers)
         self.enabled_statuses = frozenset(enabled_statuses)
         self.logger = logger
-        self.members: list[Member] = []
-        self.report = DataReport("employees", logger)
-        self._spill: IO[str] | None = None
+        self._directory: list[str] | None = None  # rows as JSON: a fraction of a dict's size
+        self._codes: set[str] = set()
+        self._members: list[Member] = []
+        self._spill: _Spill | None = None
+        self._order: list[int] = []  # spill offsets, in emission order
+        self._loaded = False
 
-    @property
-    def loaded(self) -> bool:
-        """True once ``load`` has finished."""
-        return self._spill is not None
+    # --- the directory ----------------------------------------------------------
+    def directory(self) -> list[str]:
+        """The directory rows (as JSON text), each eecode once, in Paycom's order."""
+        if self._directory is None:
+            report = DataReport("employee directory", self.logger)
+            rows: list[str] = []
+            seen: set[str] = set()
+            for page in self.client.pages(endpoints.DIRECTORY, page_size=self.page_size):
+                for row in page.rows:
+                    code = str(row.get("eecode") or "").strip()
+                    if not code or code in seen:
+                        report.add_duplicate(code or "(a row without eecode)")
+                        continue
+                    seen.add(code)
+                    rows.append(json.dumps(row, ensure_ascii=False))
+            report.log()
+            self.logger.info("Employee directory: %d employees.", len(rows))
+            self._directory, self._codes = rows, seen
+        return self._directory
 
-    def load(self) -> None:
-        """Read the directory, then every master record, into the spill file."""
-        directory = self._read_directory()
-        spill = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - kept open
-        progress = Progress(len(directory), self.logger)
-        for row, master in self._master_records(directory):
-            record = self._record(row, master)
-            spill.write(json.dumps(record, ensure_ascii=False) + "\n")
+    def departments(self) -> list[dict[str, Any]]:
+        """One row per department code in the directory; the commonest description wins."""
+        names: dict[str, Counter[str]] = {}
+        for line in self.directory():
+            record, _ = _DEPARTMENT.convert(json.loads(line))
+            if record["department_code"]:
+                counts = names.setdefault(record["department_code"], Counter())
+                counts[record["department_description"] or ""] += 1
+        return [
+            {"department_code": code,
+             "department_description": names[code].most_common(1)[0][0] or None}
+            for code in sorted(names)
+        ]
+
+    # --- employees ----------------------------------------------------------------
+    def employees(self) -> Iterator[dict[str, Any]]:
+        """Every employee once, with the manager's work email from the manager's record."""
+        if self._loaded:
+            assert self._spill is not None
+            for offset in self._order:
+                yield self._spill.read(offset)
+            return
+        yield from self._load()
+
+    def _load(self) -> Iterator[dict[str, Any]]:
+        """Fetch master records and yield employees as soon as each is complete."""
+        lines = self.directory()
+        codes = self._codes
+        self._members, self._order, self._spill = [], [], _Spill()
+        spill, report = self._spill, DataReport("employees", self.logger)
+        emails: dict[str, str | None] = {}
+        waiting: dict[str, list[int]] = {}
+        progress = Progress(len(lines), self.logger)
+
+        def emit(record: dict[str, Any]) -> dict[str, Any]:
+            manager = record["manager_employee_code"]
+            record["manager_work_email"] = emails.get(manager) if manager else None
+            self._order.append(spill.write(record))
+            return record
+
+        for row, master in self._master_records(lines):
+            record = self._record(row, master, report)
+            code, manager = record["employee_code"], record["manager_employee_code"]
+            emails[code] = record["work_email"]
+            if manager and manager in codes and manager not in emails:
+                waiting.setdefault(manager, []).append(spill.write(record))
+            else:
+                yield emit(record)
+            for held in waiting.pop(code, []):
+                yield emit(spill.read(held))
             progress.advance()
         progress.finish()
-        self.report.log()
-        self._spill = spill
-        weakref.finalize(self, spill.close)
-
-    def _read_directory(self) -> list[dict[str, Any]]:
-        rows: list[dict[str, Any]] = []
-        seen: set[str] = set()
-        for page in self.client.pages(endpoints.DIRECTORY, page_size=self.page_size):
-            for row in page.rows:
-                code = str(row.get("eecode") or "").strip()
-                if not code:
-                    self.report.add_duplicate("(a directory row without eecode)")
-                    continue
-                if code in seen:
-                    self.report.add_duplicate(code)
-                    continue
-                seen.add(code)
-                rows.append(row)
-        self.logger.info("Employee directory: %d employees.", len(rows))
-        return rows
+        report.log()
+        self._loaded = True
 
     def _fetch_master(self, code: str) -> dict[str, Any] | None:
         try:
@@ -159,9 +231,9 @@ class Roster:
         return envelope.data[0] if envelope.data else None
 
     def _master_records(
-        self, directory: list[dict[str, Any]]
+        self, lines: list[str]
     ) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None]]:
-        """Yield (directory row, master record) in directory order, fetched concurrently.
+        """(directory row, master record) in directory order, fetched concurrently.
 
         At most ``workers * 4`` fetches are in flight, so memory does not grow with
         the tenant.
@@ -170,8 +242,10 @@ class Roster:
         pending: deque[tuple[dict[str, Any], Future[dict[str, Any] | None]]] = deque()
         with ThreadPoolExecutor(self.workers, thread_name_prefix="paycom-master") as pool:
             try:
-                for row in directory:
-                    pending.append((row, pool.submit(self._fetch_master, str(row["eecode"]))))
+                for line in lines:
+                    row = json.loads(line)
+                    code = str(row["eecode"]).strip()
+                    pending.append((row, pool.submit(self._fetch_master, code)))
                     if len(pending) >= window:
                         first, future = pending.popleft()
                         yield first, future.result()
@@ -182,7 +256,8 @@ class Roster:
                 for _, future in pending:
                     future.cancel()
 
-    def _record(self, row: dict[str, Any], master: dict[str, Any] | None) -> dict[str, Any]:
+    def _record(self, row: dict[str, Any], master: dict[str, Any] | None,
+                report: DataReport) -> dict[str, Any]:
         code = str(row["eecode"]).strip()
         if master is None:
             self.logger.warning(
@@ -190,62 +265,31 @@ class Roster:
                 "(404, perhaps removed during the sync); emitted from directory data only.",
                 code,
             )
-            raws: tuple[dict[str, Any], ...] = (row,)
+            record, problems = schemas.EMPLOYEES.convert(row)
         else:
-            raws = (master, row)
-            self.report.add_unknown(schemas.EMPLOYEES.unknown_keys(master))
-        record, problems = schemas.EMPLOYEES.convert(*raws)
+            report.add_unknown(schemas.EMPLOYEES.unknown_keys(master))
+            record, problems = schemas.EMPLOYEES.convert(master, row)
         record["employee_code"] = code
-        self.report.add(code, problems)
+        report.add(code, problems)
         record["status"] = normalize(record["status_code"])
         record["account_status"] = account_status(record["status_code"], self.enabled_statuses)
-        self.members.append(Member(
+        record["manager_work_email"] = None
+        self._members.append(Member(
             employee_code=code,
             position_code=record["position_code"],
             location_id=record["location_id"],
             establishment_id=record["establishment_id"],
             department_code=record["department_code"],
-            department_description=record["department_description"],
-            work_email=record["work_email"],
-            manager_code=record["manager_employee_code"],
         ))
         return record
 
-    def _require_loaded(self) -> IO[str]:
-        if self._spill is None:
-            self.load()
-        assert self._spill is not None
-        return self._spill
-
-    def employees(self) -> Iterator[dict[str, Any]]:
-        """Every employee, with the manager's work email joined from the manager's record."""
-        spill = self._require_loaded()
-        emails = {member.employee_code: member.work_email for member in self.members}
-        spill.seek(0)
-        for line in spill:
-            record: dict[str, Any] = json.loads(line)
-            manager = record["manager_employee_code"]
-            record["manager_work_email"] = emails.get(manager) if manager else None
-            yield record
-
-    def departments(self) -> list[dict[str, Any]]:
-        """One row per department code; the description most employees carry wins."""
-        self._require_loaded()
-        names: dict[str, Counter[str]] = {}
-        for member in self.members:
-            if member.department_code:
-                counts = names.setdefault(member.department_code, Counter())
-                counts[member.department_description or ""] += 1
-        return [
-            {"department_code": code,
-             "department_description": names[code].most_common(1)[0][0] or None}
-            for code in sorted(names)
-        ]
-
+    # --- memberships ------------------------------------------------------------
     def memberships(self) -> Iterator[dict[str, Any]]:
         """One row per employee per group they are assigned to."""
-        self._require_loaded()
-        for member in self.members:
+        if not self._loaded:
+            for _ in self._load():
+                pass
+        for member in self._members:
             for group_type, group_id in member.group_ids().items():
                 if group_id is None:
                     continue

@@ -1,6 +1,7 @@
 """The six streams' columns, where each comes from in Paycom, and which are personal.
 
-Sources are listed master record first, then directory. Join columns carry the
+Sources are listed in order of preference: mostly the master record's key first,
+but the department comes from the directory first, as ``departments`` does. Join columns carry the
 same name in every stream: ``employee_code``, ``position_code``, ``location_id``,
 ``establishment_id``, ``department_code``. Columns prefixed ``personal_`` hold
 personal data and are not selected by default (one select rule,
@@ -74,9 +75,9 @@ EMPLOYEES = Shape(
         _f("position_seat_number"),
         _f("position_seat_title"),
         _f("manager_level"),
-        _f("department_code", "string", "department_code", "deptcode",
-           description="Joins departments.department_code."),
-        _f("department_description", "string", "department_description", "deptdesc"),
+        _f("department_code", "string", "deptcode", "department_code",
+           description="Joins departments.department_code (the directory's deptcode)."),
+        _f("department_description", "string", "deptdesc", "department_description"),
         _f("location_id", "integer", "companyLocationId",
            description="Joins locations.location_id."),
         _f("location_description", "string", "location"),

@@ -83,28 +83,17 @@ class Shape:
         }
 
     def convert(self, *raws: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
-        """Map raw rows (earlier ones win) to a record; unreadable values become None.
+        """Map raw rows to a record; unreadable values become None and are reported.
 
-        A field is read from the first row and key that hold a non-empty value, so a
-        master record's value wins over the directory's unless it is blank.
+        A field takes the first of its ``sources`` that holds a non-empty, readable
+        value in any row (earlier rows first for the same key). So the order of
+        ``sources`` decides between the master record's key and the directory's.
         """
         record: dict[str, Any] = {}
         problems: list[Problem] = []
         for field in self.fields:
-            if not field.sources:
-                continue
-            record[field.name] = None
-            parse = PARSERS[field.kind]
-            for raw in raws:
-                value, source = _first_present(raw, field.sources)
-                if source is None:
-                    continue
-                try:
-                    record[field.name] = parse(value)
-                except BadValue as exc:
-                    problems.append(Problem(field.name, source, str(exc)))
-                    continue
-                break
+            if field.sources:
+                record[field.name] = _read(field, raws, problems)
         return record, problems
 
     def unknown_keys(self, raw: Mapping[str, Any]) -> set[str]:
@@ -112,9 +101,16 @@ class Shape:
         return set(raw) - self.known_sources
 
 
-def _first_present(raw: Mapping[str, Any], keys: tuple[str, ...]) -> tuple[Any, str | None]:
-    for key in keys:
-        value = raw.get(key)
-        if value is not None and value != "" and value != []:
-            return value, key
-    return None, None
+def _read(field: Field, raws: tuple[Mapping[str, Any], ...], problems: list[Problem]) -> Any:
+    """The first readable, non-empty value among the field's sources, else None."""
+    parse = PARSERS[field.kind]
+    for source in field.sources:
+        for raw in raws:
+            value = raw.get(source)
+            if value is None or value == "" or value == []:
+                continue
+            try:
+                return parse(value)
+            except BadValue as exc:
+                problems.append(Problem(field.name, source, str(exc)))
+    return None

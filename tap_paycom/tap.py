@@ -74,7 +74,7 @@ class TapPaycom(Tap):
             base_url = resolve_base_url(self.config.get("region"), self.config.get("base_url"))
             auth = PaycomAuth(str(self.config["sid"]), str(self.config["token"]))
         return PaycomClient(
-            base_url, auth, Pacer(self.config.get("rate_limits")),
+            base_url, auth, Pacer(self.config.get("rate_limits"), logger=self.logger),
             timeout=float(self.config.get("request_timeout", 60)),
             retry=RetryPolicy(int(self.config.get("retry_max_attempts", 6)),
                               float(self.config.get("retry_initial_delay", 1.0))),
@@ -84,16 +84,14 @@ class TapPaycom(Tap):
 
     @cached_property
     def roster(self) -> Roster:
-        """The employees, loaded once per sync for every stream that needs them."""
-        roster = Roster(
+        """The employees, fetched once per sync for every stream that needs them."""
+        return Roster(
             self.client, page_size=self.page_size,
             workers=int(self.config.get("max_workers", 8)),
             enabled_statuses=[code.strip().upper()
                               for code in self.config.get("enabled_statuses", ["A"])],
             logger=self.logger,
         )
-        roster.load()
-        return roster
 
     @classmethod
     def invoke(cls, *args: Any, **kwargs: Any) -> None:

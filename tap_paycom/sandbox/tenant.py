@@ -83,16 +83,25 @@ _DATE_STYLES = ("iso", "us", "stamp")
 
 
 def employee_code(index: int) -> str:
-    """Four characters like Paycom's: ``A001``, ..., ``A999``, ``B000``, then base 36."""
+    """Four characters like Paycom's: ``A000`` ... ``Z999``, then ``0000`` ... in base 36.
+
+    Codes past the first 26,000 start with a digit, so they can never collide with
+    the letter-first ones.
+    """
     letter, rest = divmod(index, 1000)
     if letter < 26:
         return f"{chr(65 + letter)}{rest:03d}"
-    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    value, tail = index - 26_000, ""
+    first, value = divmod(index - 26_000, 36**3)
+    if first > 9:
+        raise ValueError("the sandbox makes at most 492,560 employee codes")
+    tail = ""
     for _ in range(3):
         value, digit = divmod(value, 36)
-        tail = digits[digit] + tail
-    return f"{chr(65 + value % 26)}{tail}" if value < 26 else f"Z{tail}"
+        tail = _BASE36[digit] + tail
+    return f"{first}{tail}"
+
+
+_BASE36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def _ascii(text: str) -> str:
