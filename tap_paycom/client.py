@@ -254,7 +254,23 @@ class PaycomClient:
                 )
             # Built on our own base URL: only the query (the requestid) comes from Paycom.
             query = _link_query(following, pagesize=page_size, page=number)
+            envelope, response = self._next_page(endpoint, query, envelope.data, number)
+
+    def _next_page(self, endpoint: Endpoint, query: Mapping[str, Any],
+                   previous: list[dict[str, Any]], number: int
+                   ) -> tuple[Envelope, requests.Response]:
+        """Page ``number``, asked for again while Paycom serves the previous page's rows."""
+        for _ in range(self.retry.max_attempts):
             envelope, response = self.get(endpoint, params=query)
+            if envelope.data != previous:
+                return envelope, response
+            self.logger.warning("Paycom served page %d of %s with the rows of page %d; "
+                                "asking again.", number, endpoint.path, number - 1)
+        raise errors.PaycomError(
+            f"Paycom served page {number} of {endpoint.path} with the rows of page "
+            f"{number - 1} {self.retry.max_attempts} times, so the list cannot be read "
+            "completely: rerun later."
+        )
 
 
 def _int_header(response: requests.Response, name: str) -> int | None:

@@ -6,6 +6,8 @@ personal data) and never a credential.
 
 from __future__ import annotations
 
+import re
+
 from singer_sdk.exceptions import FatalAPIError
 
 from tap_paycom.endpoints import Endpoint
@@ -84,9 +86,22 @@ def unreachable(base_url: str, cause: str) -> str:
     )
 
 
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_LONG_NUMBER = re.compile(r"\d[\d\s().-]{5,}\d")
+
+
+def scrub(text: str) -> str:
+    """Mask emails and long numbers (SSNs, phones, accounts) and keep it short.
+
+    Paycom's error strings may quote the record they are about.
+    """
+    text = _EMAIL.sub("<email>", text)
+    return _LONG_NUMBER.sub("<number>", text)[:200]
+
+
 def bad_envelope(endpoint: Endpoint, route: str, problem: str, errors: list[str]) -> str:
-    """A 2xx whose envelope reports failure; Paycom's own error strings are kept short."""
-    detail = "; ".join(error[:200] for error in errors[:3])
+    """A 2xx whose envelope reports failure, with Paycom's own words, scrubbed."""
+    detail = "; ".join(scrub(error) for error in errors[:3])
     said = f" Paycom said: {detail}." if detail else ""
     return (
         f"Paycom answered GET {route} with a failure ({problem}).{said} If it names a "

@@ -24,6 +24,8 @@ class DataReport:
         self.first_key: dict[tuple[str, str], str] = {}
         self.unknown: set[str] = set()
         self.duplicates: list[str] = []
+        self.claimed_total: int | None = None
+        self.rows = 0
 
     def add(self, key: str, problems: Iterable[Problem]) -> None:
         """Note the values of one record that were nulled."""
@@ -40,8 +42,20 @@ class DataReport:
         """Note a row Paycom sent twice (the first copy is kept)."""
         self.duplicates.append(key)
 
+    def count_page(self, rows: int, total: int | None) -> None:
+        """Note a page's rows and the first ``X-Total-Count`` Paycom claimed."""
+        self.rows += rows
+        if self.claimed_total is None:
+            self.claimed_total = total
+
     def log(self) -> None:
         """One warning per kind of problem."""
+        if self.claimed_total is not None and self.claimed_total != self.rows:
+            self.logger.warning(
+                "%s: Paycom's X-Total-Count said %d rows but %d arrived; every row that "
+                "arrived was emitted (Paycom's counts are not always exact).",
+                self.stream, self.claimed_total, self.rows,
+            )
         for (field, reason), count in sorted(self.problems.items()):
             self.logger.warning(
                 "%s: %d value(s) of %s could not be read (%s; first in record %s) and "

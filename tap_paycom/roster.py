@@ -154,6 +154,7 @@ class Roster:
             rows: list[str] = []
             seen: set[str] = set()
             for page in self.client.pages(endpoints.DIRECTORY, page_size=self.page_size):
+                report.count_page(len(page.rows), page.total)
                 for row in page.rows:
                     code = str(row.get("eecode") or "").strip()
                     if not code or code in seen:

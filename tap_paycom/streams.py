@@ -97,6 +97,7 @@ class GroupStream(PaycomStream):
         seen: set[Any] = set()
         key = self.shape.key[0]
         for page in self.paycom.client.pages(self.endpoint, page_size=self.paycom.page_size):
+            report.count_page(len(page.rows), page.total)
             for row in page.rows:
                 record, problems = self.shape.convert(row)
                 report.add_unknown(self.shape.unknown_keys(row))

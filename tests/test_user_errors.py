@@ -72,5 +72,6 @@ def test_persistent_result_false_carries_paycoms_errors(sandbox: Sandbox, tmp_pa
     run = run_cli(tap_config(sandbox, retry_max_attempts=3), tmp_path)
     assert run.code == 1
     assert "Paycom answered GET api/v1/cl/locations with a failure" in run.last_line
-    assert "Paycom said: An internal error occurred; please try again." in run.last_line
+    assert ("Paycom said: An internal error occurred for employee A001 (<email>, SSN "
+            "<number>); please try again.") in run.last_line
     assert sandbox.calls("locations") == 3

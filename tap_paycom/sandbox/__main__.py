@@ -46,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fault-rate", type=float, default=0.0)
     parser.add_argument("--fault-kinds", default=",".join(TRANSIENT))
     parser.add_argument("--fault-seed", type=int, default=1)
+    parser.add_argument("--data-faults", type=int, default=0, metavar="N",
+                        help="give N employees malformed dates, unknown keys and long "
+                        "values, and one a master record that answers 404")
     args = parser.parse_args(argv)
 
     sandbox = Sandbox(
@@ -60,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         faults=FaultPlan(rate=args.fault_rate, kinds=tuple(args.fault_kinds.split(",")),
                          seed=args.fault_seed),
     ).start(args.host, args.port)
+    sandbox.tenant.inject_data_faults(args.data_faults, seed=args.fault_seed)
     print(f"Paycom sandbox serving {len(sandbox.tenant.people)} employees at {sandbox.url}",
           flush=True)
     print(f"SID {sandbox.options.sid}  token {sandbox.options.token}  "

@@ -27,6 +27,8 @@ PAGING = ("page_twice", "link_past_last", "total_mismatch", "repeat_row")
 TRANSIENT = BEFORE + AFTER + PAGING
 
 Answer = tuple[int, dict[str, str], bytes]
+#: Error bodies quote personal data, as real ones can, so tests prove it is never echoed.
+PERSONAL = "employee A001 (jane.doe@mail.example, SSN 123-45-6789)"
 RESET = 0  # a status that tells the handler to drop the connection unanswered
 
 
@@ -45,11 +47,12 @@ class Fault:
     def answer(self) -> Answer:
         """The replacement answer for BEFORE kinds."""
         if self.kind == "error_5xx":
-            return 503, {}, _failure("Service temporarily unavailable")
+            return 503, {}, _failure(f"Service temporarily unavailable ({PERSONAL})")
         if self.kind == "reset":
             return RESET, {}, b""
         if self.kind == "result_false":
-            return 200, {}, _failure("An internal error occurred; please try again")
+            return 200, {}, _failure(f"An internal error occurred for {PERSONAL}; "
+                                     "please try again")
         if self.kind == "rate_limited":
             return 429, {"Retry-After": "1"}, _failure("Too many requests")
         return 429, {}, _failure("Too many requests")

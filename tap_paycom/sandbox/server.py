@@ -15,6 +15,7 @@ import json
 import random
 import re
 import socket
+import sys
 import threading
 import time
 import uuid
@@ -117,8 +118,7 @@ class Sandbox:
     # --- lifecycle ----------------------------------------------------------------
     def start(self, host: str = "127.0.0.1", port: int = 0) -> Sandbox:
         """Serve in a daemon thread; returns self so ``Sandbox().start()`` reads well."""
-        server = ThreadingHTTPServer((host, port), _Handler)
-        server.daemon_threads = True
+        server = _Server((host, port), _Handler)
         server.sandbox = self  # type: ignore[attr-defined]
         self._server = server
         self._thread = threading.Thread(target=server.serve_forever, name="paycom-sandbox",
@@ -242,6 +242,8 @@ class Sandbox:
         return Listing(people, ids)
 
     def _master(self, query: dict[str, str], eecode: str) -> Any:
+        if eecode in self.tenant.missing_master:
+            raise ApiError(404, "Employee not found")
         return [self.tenant.master_record(self._person(eecode))]
 
     def _custom_fields(self, query: dict[str, str], eecode: str) -> Any:
@@ -442,6 +444,15 @@ def _paycom_time(at: float) -> str:
     return moment.replace(microsecond=0).isoformat()
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up (after a timeout or a reset fault) is not an error."""
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionError, OSError)):
+            super().handle_error(request, client_address)
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "PaycomSandbox/1.0"
@@ -476,7 +487,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
         if status == RESET:
             self.close_connection = True
-            self.connection.close()
+            self.connection.shutdown(socket.SHUT_RDWR)
             return
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")

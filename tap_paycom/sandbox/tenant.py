@@ -149,7 +149,7 @@ class Person:
     city: str
     state: str
     zip: str
-    extras: dict[str, str] = field(default_factory=dict)
+    extras: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -177,6 +177,8 @@ class Tenant:
         self.people: dict[str, Person] = {}
         self.changes: list[Change] = []
         self.hires: list[tuple[str, float]] = []
+        #: Employees the directory lists but whose master record answers 404.
+        self.missing_master: set[str] = set()
         rng = random.Random(seed)  # noqa: S311 - synthetic data, not secrets
         for index in range(employees):
             person = self._make_person(rng, index)
@@ -490,6 +492,24 @@ class Tenant:
             self.hires.append((code, self.now()))
             self._log(person, "hired", "", code)
             return person
+
+    def inject_data_faults(self, count: int, seed: int = 1) -> list[str]:
+        """Give ``count`` employees malformed dates, unknown keys and long values.
+
+        The last of them also gets a master record that answers 404. Returns the
+        employees touched.
+        """
+        rng = random.Random(seed)  # noqa: S311 - test data
+        chosen = rng.sample(sorted(self.people), min(count, len(self.people)))
+        for number, code in enumerate(chosen):
+            self.people[code].extras.update({
+                "hire_date": ("31/31/2021", "2021-02-30", "yesterday")[number % 3],
+                "tenant_field_added_this_year": {"nested": [number]},
+                "business_title": "Ingénieure principale — " + "très " * 400 + "longue",
+            })
+        if chosen:
+            self.missing_master.add(chosen[-1])
+        return chosen
 
     def today(self) -> date:
         """The tenant clock's UTC date."""
