@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import abc
+import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from singer_sdk import Stream
-from singer_sdk.singerlib import MetadataMapping
+from singer_sdk.singerlib import ActivateVersionMessage, MetadataMapping
 
 from tap_paycom import endpoints, schemas
 from tap_paycom.endpoints import Endpoint
@@ -30,8 +32,28 @@ class PaycomStream(Stream):
 
     @property
     def emit_activate_version_messages(self) -> bool:
-        """On by default: a full-table stream's vanished rows should vanish downstream."""
-        return bool(self.config.get("emit_activate_version_messages", True))
+        """Off for the SDK: it would send ACTIVATE_VERSION *before* the records.
+
+        A target that hard-deletes old versions would then empty the table first, and a
+        run that fails midway would leave it half full. ``get_records`` sends it after
+        the last record instead, so old rows go only once the new ones have landed.
+        """
+        return False
+
+    def get_records(self, context: Any) -> Iterable[dict[str, Any]]:
+        """The stream's rows, then ACTIVATE_VERSION when enabled."""
+        versioned = bool(self.config.get("emit_activate_version_messages", True))
+        version = int(time.time())
+        if versioned:
+            # The SDK stamps each RECORD with this version (it has no public hook).
+            self._stream_version = version
+        yield from self.rows()
+        if versioned and self.selected:
+            self._tap.write_message(ActivateVersionMessage(stream=self.name, version=version))
+
+    @abc.abstractmethod
+    def rows(self) -> Iterable[dict[str, Any]]:
+        """The stream's records."""
 
     @property
     def metadata(self) -> MetadataMapping:
@@ -55,9 +77,9 @@ class EmployeesStream(PaycomStream):
     name = "employees"
     shape = schemas.EMPLOYEES
 
-    def get_records(self, context: Any) -> Iterable[dict[str, Any]]:
+    def rows(self) -> Iterable[dict[str, Any]]:
         """From the shared roster."""
-        yield from self.paycom.roster.employees()
+        return self.paycom.roster.employees()
 
 
 class DepartmentsStream(PaycomStream):
@@ -66,9 +88,9 @@ class DepartmentsStream(PaycomStream):
     name = "departments"
     shape = schemas.DEPARTMENTS
 
-    def get_records(self, context: Any) -> Iterable[dict[str, Any]]:
+    def rows(self) -> Iterable[dict[str, Any]]:
         """From the shared roster."""
-        yield from self.paycom.roster.departments()
+        return self.paycom.roster.departments()
 
 
 class MembershipsStream(PaycomStream):
@@ -81,9 +103,9 @@ class MembershipsStream(PaycomStream):
     name = "memberships"
     shape = schemas.MEMBERSHIPS
 
-    def get_records(self, context: Any) -> Iterable[dict[str, Any]]:
+    def rows(self) -> Iterable[dict[str, Any]]:
         """From the shared roster."""
-        yield from self.paycom.roster.memberships()
+        return self.paycom.roster.memberships()
 
 
 class GroupStream(PaycomStream):
@@ -91,7 +113,7 @@ class GroupStream(PaycomStream):
 
     endpoint: ClassVar[Endpoint]
 
-    def get_records(self, context: Any) -> Iterable[dict[str, Any]]:
+    def rows(self) -> Iterable[dict[str, Any]]:
         """Every page of the endpoint; repeated keys are emitted once and reported."""
         report = DataReport(self.name, self.logger)
         seen: set[Any] = set()

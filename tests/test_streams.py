@@ -199,3 +199,12 @@ def test_unknown_tenant_fields_do_not_crash_and_are_named(sandbox: Sandbox,
     assert "brand_new_paycom_field" not in employees["A003"]
     assert "brand_new_paycom_field" in caplog.text
     assert "tenant_custom_badge_color" in caplog.text
+
+
+def test_activate_version_follows_each_streams_last_record(result: Sync):
+    for stream in ("employees", "memberships", "positions"):
+        kinds = [(m["type"], m.get("version")) for m in result.messages
+                 if m.get("stream") == stream and m["type"] in ("RECORD", "ACTIVATE_VERSION")]
+        assert kinds[-1][0] == "ACTIVATE_VERSION"
+        assert {kind for kind, _ in kinds[:-1]} == {"RECORD"}
+        assert {version for _, version in kinds} == {kinds[-1][1]}  # records carry it too
