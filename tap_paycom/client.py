@@ -206,12 +206,12 @@ class PaycomClient:
 
     def _client_error(self, endpoint: Endpoint, status: int, route: str) -> errors.PaycomError:
         if status == 401:
-            return errors.PaycomError(errors.unauthorized(endpoint, self.base_url))
+            return errors.PaycomError(errors.unauthorized(endpoint, self.base_url), status)
         if status in (403, 413):
-            return errors.PaycomError(errors.not_enabled(endpoint, status))
+            return errors.PaycomError(errors.not_enabled(endpoint, status), status)
         if status == 404 and "{" in endpoint.path:
-            return errors.NotFound(f"Paycom has no record at {route} (404).")
-        return errors.PaycomError(errors.client_error(endpoint, status, route))
+            return errors.NotFound(f"Paycom has no record at {route} (404).", status)
+        return errors.PaycomError(errors.client_error(endpoint, status, route), status)
 
     def _check_daily_limit(self, endpoint: Endpoint, response: requests.Response) -> None:
         """A 429 whose body speaks of the daily limit will not clear by waiting."""

@@ -17,6 +17,11 @@ from tap_paycom.regions import REGIONS, region_of
 class PaycomError(FatalAPIError):
     """A failure the user can act on; ``str()`` is the sentence to show."""
 
+    def __init__(self, message: str, status: int | None = None) -> None:
+        """Keep the HTTP status, when there was one, for callers that branch on it."""
+        super().__init__(message)
+        self.status = status
+
 
 class NotFound(PaycomError):
     """Paycom answered 404 for one record (e.g. an employee removed mid-sync)."""
@@ -27,7 +32,7 @@ class DailyLimitReached(PaycomError):
 
     def __init__(self, message: str, endpoint: Endpoint) -> None:
         """Remember which endpoint ran out."""
-        super().__init__(message)
+        super().__init__(message, 429)
         self.endpoint = endpoint
 
 

@@ -1,15 +1,21 @@
-"""The employee roster: the directory once, every master record once, shared by streams.
+"""The employee roster: the directory once, master records only where needed.
 
 ``employees``, ``departments`` and ``memberships`` all read from one roster, so a
-sync fetches each master record exactly once. Master records come from a small
-worker pool under the endpoint's shared token bucket (the SDK's child streams
-would fetch them one at a time) and are consumed in directory order.
+sync fetches each master record at most once. Which ones it fetches is the run's
+``Plan``:
 
-Employees are emitted *while* master records arrive, so the SDK's per-record work
-overlaps the network wait. An employee whose manager's record has not arrived yet
-is held back (on disk) until it has, because its ``manager_work_email`` comes from
-that record. The release order depends only on the directory, so a concurrent run
-emits exactly what a sequential one does.
+- **full**: every employee (the first run, or when an incremental run cannot be
+  trusted); if the daily budget runs out, the pass is resumed by the next run;
+- **incremental**: only employees Paycom's change log lists since the bookmark, new
+  ones, and the reports of a manager whose work email changed. Everyone else's
+  position, location, establishment and email come from the bookmark's roster, so
+  memberships and manager emails stay right for the whole company.
+
+Master records come from a worker pool under the endpoint's shared token bucket and
+are consumed in directory order. Employees are emitted while the rest are fetched;
+one whose manager is also being fetched waits (on disk) for the manager's work
+email. The release order depends only on the directory, so any number of workers
+emits what one does.
 """
 
 from __future__ import annotations
@@ -20,19 +26,22 @@ import tempfile
 import time
 import weakref
 from collections import Counter, deque
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import IO, Any
 
 from tap_paycom import endpoints, schemas
+from tap_paycom.bookmark import OVERLAP_SECONDS, Bookmark, Member, utc_day
+from tap_paycom.changes import ChangeLogUnavailable, changed_since
 from tap_paycom.client import PaycomClient
-from tap_paycom.errors import NotFound
+from tap_paycom.errors import DailyLimitReached, NotFound
 from tap_paycom.report import DataReport
 from tap_paycom.shapes import Shape
 from tap_paycom.status import account_status, normalize
 
 PROGRESS_EVERY_SECONDS = 10.0
+GROUP_TYPES = ("position", "location", "establishment", "department")
 #: The employees' department columns alone, read from directory rows.
 _DEPARTMENT = Shape(
     [schemas.EMPLOYEES.by_name["department_code"],
@@ -41,25 +50,22 @@ _DEPARTMENT = Shape(
 )
 
 
-@dataclass(slots=True)
-class Member:
-    """The few facts about one employee that memberships and joins need."""
+class _OutOfBudget:
+    """Marks a master record not fetched because Paycom's daily limit was spent."""
 
-    employee_code: str
-    position_code: str | None
-    location_id: int | None
-    establishment_id: int | None
-    department_code: str | None
 
-    def group_ids(self) -> dict[str, str | None]:
-        """The employee's group of each type, as text (None when unassigned)."""
-        return {
-            "position": self.position_code,
-            "location": None if self.location_id is None else str(self.location_id),
-            "establishment": (None if self.establishment_id is None
-                              else str(self.establishment_id)),
-            "department": self.department_code,
-        }
+OUT_OF_BUDGET = _OutOfBudget()
+
+
+@dataclass
+class Plan:
+    """What this run fetches, and how its records are versioned."""
+
+    mode: str  # "full", "resume" or "incremental"
+    version: int
+    started: int
+    fetch: list[str]
+    left_for_budget: int = 0
 
 
 class Progress:
@@ -129,22 +135,31 @@ class _Spill:
 
 
 class Roster:
-    """Loads on first use; the streams then read it as often as they like."""
+    """Plans on first use; the streams then read it as often as they like."""
 
-    def __init__(self, client: PaycomClient, *, page_size: int, workers: int,
-                 enabled_statuses: Collection[str], logger: logging.Logger) -> None:
-        """Nothing is fetched until a stream asks."""
+    def __init__(self, client: PaycomClient, bookmark: Bookmark, *, page_size: int,
+                 workers: int, enabled_statuses: Collection[str], full_reason: str | None,
+                 max_incremental_days: int, daily_limit: int, logger: logging.Logger,
+                 clock: Callable[[], float] = time.time) -> None:
+        """Nothing is fetched until a stream asks; ``full_reason`` forbids incremental."""
         self.client = client
+        self.bookmark = bookmark
         self.page_size = page_size
         self.workers = max(1, workers)
         self.enabled_statuses = frozenset(enabled_statuses)
+        self.full_reason = full_reason
+        self.max_incremental_days = max_incremental_days
+        self.daily_limit = daily_limit
         self.logger = logger
+        self.clock = clock
         self._directory: list[str] | None = None  # rows as JSON: a fraction of a dict's size
-        self._codes: set[str] = set()
-        self._members: list[Member] = []
+        self._departments: dict[str, tuple[str | None, str | None]] = {}
+        self._plan: Plan | None = None
+        self._fresh: dict[str, Member] = {}
         self._spill: _Spill | None = None
         self._order: list[int] = []  # spill offsets, in emission order
         self._loaded = False
+        self._stopped = False  # the daily limit ended the fetch early
 
     # --- the directory ----------------------------------------------------------
     def directory(self) -> list[str]:
@@ -152,38 +167,130 @@ class Roster:
         if self._directory is None:
             report = DataReport("employee directory", self.logger)
             rows: list[str] = []
-            seen: set[str] = set()
             for page in self.client.pages(endpoints.DIRECTORY, page_size=self.page_size):
                 report.count_page(len(page.rows), page.total)
                 for row in page.rows:
                     code = str(row.get("eecode") or "").strip()
-                    if not code or code in seen:
+                    if not code or code in self._departments:
                         report.add_duplicate(code or "(a row without eecode)")
                         continue
-                    seen.add(code)
+                    department, _ = _DEPARTMENT.convert(row)
+                    self._departments[code] = (department["department_code"],
+                                               department["department_description"])
                     rows.append(json.dumps(row, ensure_ascii=False))
             report.log()
             self.logger.info("Employee directory: %d employees.", len(rows))
-            self._directory, self._codes = rows, seen
+            self._directory = rows
         return self._directory
+
+    def codes(self) -> list[str]:
+        """Employee codes in directory order."""
+        self.directory()
+        return list(self._departments)
 
     def departments(self) -> list[dict[str, Any]]:
         """One row per department code in the directory; the commonest description wins."""
+        self.directory()
         names: dict[str, Counter[str]] = {}
-        for line in self.directory():
-            record, _ = _DEPARTMENT.convert(json.loads(line))
-            if record["department_code"]:
-                counts = names.setdefault(record["department_code"], Counter())
-                counts[record["department_description"] or ""] += 1
+        for code, description in self._departments.values():
+            if code:
+                names.setdefault(code, Counter())[description or ""] += 1
         return [
             {"department_code": code,
              "department_description": names[code].most_common(1)[0][0] or None}
             for code in sorted(names)
         ]
 
+    # --- the plan -----------------------------------------------------------------
+    @property
+    def plan(self) -> Plan:
+        """This run's plan, decided once (it may read the change log)."""
+        if self._plan is None:
+            self._plan = self._budgeted(self._decide())
+            self.logger.info("Employees: %s sync, %d master record(s) to fetch.",
+                             self._plan.mode, len(self._plan.fetch))
+        return self._plan
+
+    def _decide(self) -> Plan:
+        now = int(self.clock()) + 1  # whole seconds, rounded up: nothing this second is missed
+        codes = self.codes()
+        saved = self.bookmark
+        if saved.pass_version is not None and saved.pass_started is not None:
+            done = {c for c, m in saved.roster.items() if m.fetched_in == saved.pass_version}
+            since_pass = self._changes(saved.pass_started - OVERLAP_SECONDS, now) or set()
+            self.logger.info("Resuming the full sync the daily limit interrupted: %d of %d "
+                             "employees are done.", len(done & set(codes)), len(codes))
+            return Plan("resume", saved.pass_version, saved.pass_started,
+                        [c for c in codes if c not in done or c in since_pass])
+        why_full = self._why_full(now)
+        if why_full is None:
+            assert saved.changes_since is not None
+            changed = self._changes(saved.changes_since, now)
+            if changed is None:
+                why_full = "the change log is not available"
+            elif set(saved.roster) - set(codes):
+                why_full = "employees disappeared from the directory"
+            else:
+                fetch = [c for c in codes if c in changed or c not in saved.roster]
+                return Plan("incremental", now, now, fetch)
+        # A full sync where an incremental one was due costs a day's budget: say so loudly.
+        expected_incremental = saved.changes_since is not None and not self.full_reason
+        self.logger.log(logging.WARNING if expected_incremental else logging.INFO,
+                        "Employees: full sync (%s).", why_full)
+        return Plan("full", now, now, codes)
+
+    def _why_full(self, now: int) -> str | None:
+        saved = self.bookmark
+        if self.full_reason:
+            return self.full_reason
+        if saved.changes_since is None or not saved.roster:
+            return "no earlier sync to continue from"
+        if now - saved.changes_since > self.max_incremental_days * 86_400:
+            return f"the last sync is more than {self.max_incremental_days} days old"
+        return None
+
+    def _changes(self, start: int, end: int) -> set[str] | None:
+        """Employees changed in [start, end], or None when the change log is off."""
+        try:
+            return changed_since(self.client, start, end, self.page_size)
+        except ChangeLogUnavailable as exc:
+            self.logger.warning(
+                "Paycom's change log (%s) is not enabled for this API user, so this run "
+                "fetches every employee: switch on '%s' under API Setup > Function "
+                "Enablement to sync only what changed.", exc.endpoint.path,
+                exc.endpoint.enablement,
+            )
+            return None
+
+    def _budgeted(self, plan: Plan) -> Plan:
+        """Cut the fetch list to what today's master-record budget still allows."""
+        endpoint = endpoints.MASTER_RECORD.name
+        used = (self.bookmark.calls_today(endpoint, utc_day(self.clock()))
+                + self.client.requests_made[endpoint])
+        allowed = max(0, self.daily_limit - used)
+        if len(plan.fetch) > allowed:
+            plan.left_for_budget = len(plan.fetch) - allowed
+            plan.fetch = plan.fetch[:allowed]
+            self.logger.warning(
+                "Paycom allows %d master-record calls a day and %d are spent today: this "
+                "run fetches %d employees and the next run (after midnight UTC) resumes "
+                "with the other %d.", self.daily_limit, used, allowed, plan.left_for_budget,
+            )
+        return plan
+
     # --- employees ----------------------------------------------------------------
+    @property
+    def complete(self) -> bool:
+        """True when every planned employee was fetched (the budget did not intervene)."""
+        return self._loaded and not self._stopped and not self.plan.left_for_budget
+
+    @property
+    def all_employees_emitted(self) -> bool:
+        """True after a full pass finished: ACTIVATE_VERSION may drop older rows."""
+        return self.complete and self.plan.mode in ("full", "resume")
+
     def employees(self) -> Iterator[dict[str, Any]]:
-        """Every employee once, with the manager's work email from the manager's record."""
+        """The employees this run fetched, with manager emails from the managers' records."""
         if self._loaded:
             assert self._spill is not None
             for offset in self._order:
@@ -192,14 +299,42 @@ class Roster:
         yield from self._load()
 
     def _load(self) -> Iterator[dict[str, Any]]:
-        """Fetch master records and yield employees as soon as each is complete."""
-        lines = self.directory()
-        codes = self._codes
-        self._members, self._order, self._spill = [], [], _Spill()
+        plan = self.plan
+        self._fresh, self._order, self._spill = {}, [], _Spill()
+        self._stopped = False
+        fetching = set(plan.fetch)
+        # Emails known before fetching: employees this run will not fetch again.
+        emails = {code: member.work_email for code, member in self.bookmark.roster.items()
+                  if code not in fetching}
+        yield from self._fetch_round(plan.fetch, emails)
+        reports = self._reports_of_changed_emails(fetching)
+        if reports and not self._stopped:
+            self.logger.info("%d employee(s) have a manager whose work email changed; "
+                             "fetching them too.", len(reports))
+            yield from self._fetch_round(reports, emails)
+        self._loaded = True
+
+    def _reports_of_changed_emails(self, fetched: set[str]) -> list[str]:
+        """Unfetched employees whose manager's work email is not what the bookmark says."""
+        cached = self.bookmark.roster
+        changed = {code for code, member in self._fresh.items()
+                   if code in cached and cached[code].work_email != member.work_email}
+        return [code for code in self.codes() if code not in fetched and code in cached
+                and cached[code].manager_code in changed]
+
+    def _fetch_round(self, codes: list[str], emails: dict[str, str | None]
+                     ) -> Iterator[dict[str, Any]]:
+        """Fetch ``codes``; yield each employee once its manager's work email is known.
+
+        An employee whose manager is in the directory but whose email is not known
+        yet waits. One still waiting at the end (its manager was not fetched, e.g.
+        for the budget) is not emitted: the next run fetches it again.
+        """
+        assert self._spill is not None
         spill, report = self._spill, DataReport("employees", self.logger)
-        emails: dict[str, str | None] = {}
+        lines = dict(zip(self.codes(), self.directory(), strict=True))
         waiting: dict[str, list[int]] = {}
-        progress = Progress(len(lines), self.logger)
+        progress = Progress(len(codes), self.logger)
 
         def emit(record: dict[str, Any]) -> dict[str, Any]:
             manager = record["manager_employee_code"]
@@ -207,44 +342,65 @@ class Roster:
             self._order.append(spill.write(record))
             return record
 
-        for row, master in self._master_records(lines):
+        for row, master in self._master_records(json.loads(lines[c]) for c in codes):
+            if isinstance(master, _OutOfBudget):
+                continue  # not fetched: the next run asks again
             record = self._record(row, master, report)
             code, manager = record["employee_code"], record["manager_employee_code"]
             emails[code] = record["work_email"]
-            if manager and manager in codes and manager not in emails:
+            if manager and manager in self._departments and manager not in emails:
                 waiting.setdefault(manager, []).append(spill.write(record))
             else:
                 yield emit(record)
             for held in waiting.pop(code, []):
                 yield emit(spill.read(held))
             progress.advance()
+        if self._stopped:
+            self.logger.warning(
+                "Paycom's daily limit for master records is spent after %d this run: the "
+                "employees fetched so far are emitted, and the next run (after midnight "
+                "UTC) resumes with the rest.", progress.done,
+            )
         progress.finish()
         report.log()
-        self._loaded = True
+        unreleased = [spill.read(offset)["employee_code"]
+                      for held in waiting.values() for offset in held]
+        if unreleased:  # not emitted, so not done
+            self._stopped = True
+            for code in unreleased:
+                self._fresh.pop(code, None)
 
-    def _fetch_master(self, code: str) -> dict[str, Any] | None:
+    def _fetch_master(self, code: str) -> dict[str, Any] | _OutOfBudget | None:
+        """One master record; None if Paycom has none; OUT_OF_BUDGET once the day's is spent."""
+        if self._stopped:
+            return OUT_OF_BUDGET
         try:
             envelope, _ = self.client.get(
                 endpoints.MASTER_RECORD, self.client.url(endpoints.MASTER_RECORD, eecode=code)
             )
         except NotFound:
             return None
+        except DailyLimitReached:
+            self._stopped = True  # stops new submissions; fetches already made still count
+            return OUT_OF_BUDGET
         return envelope.data[0] if envelope.data else None
 
     def _master_records(
-        self, lines: list[str]
-    ) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None]]:
+        self, rows: Iterable[dict[str, Any]]
+    ) -> Iterator[tuple[dict[str, Any], dict[str, Any] | _OutOfBudget | None]]:
         """(directory row, master record) in directory order, fetched concurrently.
 
         At most ``workers * 4`` fetches are in flight, so memory does not grow with
-        the tenant.
+        the tenant. Once the daily limit is spent nothing new is submitted, but the
+        records already fetched are still yielded, so none is fetched twice.
         """
         window = self.workers * 4
-        pending: deque[tuple[dict[str, Any], Future[dict[str, Any] | None]]] = deque()
+        pending: deque[tuple[dict[str, Any], Future[Any]]] = deque()
         with ThreadPoolExecutor(self.workers, thread_name_prefix="paycom-master") as pool:
             try:
-                for line in lines:
-                    row = json.loads(line)
+                for row in rows:
+                    if self._stopped:
+                        break
                     code = str(row["eecode"]).strip()
                     pending.append((row, pool.submit(self._fetch_master, code)))
                     if len(pending) >= window:
@@ -253,7 +409,7 @@ class Roster:
                 while pending:
                     first, future = pending.popleft()
                     yield first, future.result()
-            finally:
+            finally:  # a consumer that stops early should not wait for the rest
                 for _, future in pending:
                     future.cancel()
 
@@ -275,28 +431,66 @@ class Roster:
         record["status"] = normalize(record["status_code"])
         record["account_status"] = account_status(record["status_code"], self.enabled_statuses)
         record["manager_work_email"] = None
-        self._members.append(Member(
-            employee_code=code,
+        self._fresh[code] = Member(
             position_code=record["position_code"],
             location_id=record["location_id"],
             establishment_id=record["establishment_id"],
-            department_code=record["department_code"],
-        ))
+            work_email=record["work_email"],
+            manager_code=record["manager_employee_code"],
+            fetched_in=self.plan.version,
+        )
         return record
 
     # --- memberships ------------------------------------------------------------
-    def memberships(self) -> Iterator[dict[str, Any]]:
-        """One row per employee per group they are assigned to."""
+    def members(self) -> dict[str, Member]:
+        """Every directory employee's latest known facts: this run's, else the bookmark's."""
         if not self._loaded:
             for _ in self._load():
                 pass
-        for member in self._members:
-            for group_type, group_id in member.group_ids().items():
-                if group_id is None:
-                    continue
-                yield {
-                    "employee_code": member.employee_code,
-                    "group_type": group_type,
-                    "group_id": group_id,
-                    "group_key": f"{group_type}:{group_id}",
-                }
+        cached = self.bookmark.roster
+        known = {}
+        for code in self.codes():
+            member = self._fresh.get(code) or cached.get(code)
+            if member is not None:
+                known[code] = member
+        return known
+
+    @property
+    def memberships_complete(self) -> bool:
+        """True when every directory employee's groups are known."""
+        return len(self.members()) == len(self.codes())
+
+    def memberships(self) -> Iterator[dict[str, Any]]:
+        """One row per employee per group they are assigned to."""
+        for code, member in self.members().items():
+            groups = {
+                "position": member.position_code,
+                "location": None if member.location_id is None else str(member.location_id),
+                "establishment": (None if member.establishment_id is None
+                                  else str(member.establishment_id)),
+                "department": self._departments[code][0],
+            }
+            for group_type in GROUP_TYPES:
+                group_id = groups[group_type]
+                if group_id is not None:
+                    yield {"employee_code": code, "group_type": group_type,
+                           "group_id": group_id, "group_key": f"{group_type}:{group_id}"}
+
+    # --- the bookmark -----------------------------------------------------------
+    def save(self, state: dict[str, Any]) -> None:
+        """Write what the next run needs into the employees stream's state."""
+        saved = self.bookmark
+        if self._loaded:
+            plan = self.plan
+            directory = set(self.codes())
+            saved.roster = {code: member for code, member in self.members().items()
+                            if code in directory}
+            if plan.mode == "incremental":
+                if self.complete:
+                    saved.changes_since = plan.started - OVERLAP_SECONDS
+            elif self.complete:
+                saved.changes_since = plan.started - OVERLAP_SECONDS
+                saved.pass_version = saved.pass_started = None
+            else:
+                saved.pass_version, saved.pass_started = plan.version, plan.started
+        saved.write(state, dict(self.client.requests_made), utc_day(self.clock()))

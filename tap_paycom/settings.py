@@ -86,6 +86,16 @@ CONFIG_SCHEMA = th.PropertiesList(
         "each with per_second, burst and per_day, e.g. {\"employee\": {\"per_second\": 5}}.",
     ),
     th.Property(
+        "force_full_sync", th.BooleanType, default=False, title="Force full sync",
+        description="Fetch every employee's master record even when the change log could "
+        "say which changed (the default is an incremental sync after the first).",
+    ),
+    th.Property(
+        "incremental_max_days", th.IntegerType, default=30, title="Incremental max days",
+        description="How far back an incremental sync may read Paycom's change log; a last "
+        "sync older than this means a full sync.",
+    ),
+    th.Property(
         "request_timeout", th.NumberType, default=60, title="Request timeout",
         description="Seconds to wait for one Paycom response before retrying.",
     ),
@@ -147,6 +157,8 @@ def problems(config: Mapping[str, Any]) -> list[str]:
         )
     if not 1 <= config.get("max_workers", 8) <= 32:
         found.append("max_workers must be between 1 and 32.")
+    if config.get("incremental_max_days", 30) < 1:
+        found.append("incremental_max_days must be at least 1.")
     if config.get("retry_max_attempts", 6) < 1:
         found.append("retry_max_attempts must be at least 1.")
     for name, limit in (config.get("rate_limits") or {}).items():

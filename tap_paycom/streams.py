@@ -12,6 +12,7 @@ from singer_sdk.singerlib import ActivateVersionMessage, MetadataMapping
 
 from tap_paycom import endpoints, schemas
 from tap_paycom.endpoints import Endpoint
+from tap_paycom.errors import DailyLimitReached
 from tap_paycom.report import DataReport
 from tap_paycom.shapes import Shape
 
@@ -41,15 +42,30 @@ class PaycomStream(Stream):
         return False
 
     def get_records(self, context: Any) -> Iterable[dict[str, Any]]:
-        """The stream's rows, then ACTIVATE_VERSION when enabled."""
+        """The stream's rows, then ACTIVATE_VERSION when enabled and the rows are whole."""
         versioned = bool(self.config.get("emit_activate_version_messages", True))
-        version = int(time.time())
-        if versioned:
-            # The SDK stamps each RECORD with this version (it has no public hook).
-            self._stream_version = version
-        yield from self.rows()
-        if versioned and self.selected:
+        try:
+            version = self.version()
+            if versioned:
+                # The SDK stamps each RECORD with this version (it has no public hook).
+                self._stream_version = version
+            yield from self.rows()
+        except DailyLimitReached as exc:
+            self.logger.warning("%s: %s This stream is skipped until then; what earlier "
+                                "runs loaded stays as it is.", self.name, exc)
+            return
+        finally:
+            self.paycom.save_bookmark()
+        if versioned and self.selected and self.whole():
             self._tap.write_message(ActivateVersionMessage(stream=self.name, version=version))
+
+    def version(self) -> int:
+        """The version stamped on this run's records (a UNIX time)."""
+        return int(time.time())
+
+    def whole(self) -> bool:
+        """True when this run emitted every row, so older rows may be dropped."""
+        return True
 
     @abc.abstractmethod
     def rows(self) -> Iterable[dict[str, Any]]:
@@ -77,6 +93,14 @@ class EmployeesStream(PaycomStream):
     name = "employees"
     shape = schemas.EMPLOYEES
 
+    def version(self) -> int:
+        """The version of the full pass (it may span runs), or of this run."""
+        return self.paycom.roster.plan.version
+
+    def whole(self) -> bool:
+        """Only a completed full pass emits every employee; incremental runs do not."""
+        return self.paycom.roster.all_employees_emitted
+
     def rows(self) -> Iterable[dict[str, Any]]:
         """From the shared roster."""
         return self.paycom.roster.employees()
@@ -102,6 +126,10 @@ class MembershipsStream(PaycomStream):
 
     name = "memberships"
     shape = schemas.MEMBERSHIPS
+
+    def whole(self) -> bool:
+        """Whole once every employee's groups are known (this run's or the bookmark's)."""
+        return self.paycom.roster.memberships_complete
 
     def rows(self) -> Iterable[dict[str, Any]]:
         """From the shared roster."""

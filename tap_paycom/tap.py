@@ -11,8 +11,9 @@ from typing import Any
 from singer_sdk import Stream, Tap
 from singer_sdk.exceptions import ConfigValidationError
 
-from tap_paycom import settings
+from tap_paycom import endpoints, settings
 from tap_paycom.auth import PaycomAuth
+from tap_paycom.bookmark import Bookmark
 from tap_paycom.client import PaycomClient, RetryPolicy
 from tap_paycom.errors import PaycomError
 from tap_paycom.limits import Pacer
@@ -85,13 +86,34 @@ class TapPaycom(Tap):
     @cached_property
     def roster(self) -> Roster:
         """The employees, fetched once per sync for every stream that needs them."""
+        full_reason = None
+        if self.config.get("sandbox"):
+            full_reason = "the bundled sandbox is new on every run"
+        elif self.config.get("force_full_sync"):
+            full_reason = "force_full_sync is set"
         return Roster(
-            self.client, page_size=self.page_size,
+            self.client, Bookmark.read(self.employees_state),
+            page_size=self.page_size,
             workers=int(self.config.get("max_workers", 8)),
             enabled_statuses=[code.strip().upper()
                               for code in self.config.get("enabled_statuses", ["A"])],
+            full_reason=full_reason,
+            max_incremental_days=int(self.config.get("incremental_max_days", 30)),
+            daily_limit=self.client.pacer.limit(endpoints.MASTER_RECORD).per_day,
             logger=self.logger,
         )
+
+    @property
+    def employees_state(self) -> dict[str, Any]:
+        """The employees stream's state, where the tap keeps its bookmark."""
+        bookmarks: dict[str, Any] = self.state.setdefault("bookmarks", {})
+        state: dict[str, Any] = bookmarks.setdefault("employees", {})
+        return state
+
+    def save_bookmark(self) -> None:
+        """Record the roster and today's calls for the next run (in the next STATE)."""
+        if "client" in self.__dict__:
+            self.roster.save(self.employees_state)
 
     @classmethod
     def invoke(cls, *args: Any, **kwargs: Any) -> None:

@@ -6,6 +6,7 @@ the tap against it through the ``prod`` environment, as a real tenant would be r
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -17,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tap_paycom.sandbox import Sandbox
+from tap_paycom.sandbox import Sandbox, ServerLimits
 from tap_paycom.sandbox.tenant import DEPARTMENTS, ESTABLISHMENTS, LOCATIONS
 from tests.conftest import FAST_LIMITS, REPO
 from tests.postgres import Cluster, Postgres, external
@@ -67,16 +68,17 @@ class Warehouse:
         self.project, self.postgres, self.sandbox = project, postgres, sandbox
         self.schema = f"paycom_{uuid.uuid4().hex[:8]}"
 
-    def sync(self) -> None:
-        import json
-
+    def sync(self, *, full_refresh: bool = False) -> None:
+        """``meltano run`` into this schema; state is kept per schema between runs."""
         env = {**self.postgres.env(),
                "TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA": self.schema,
                "TAP_PAYCOM_BASE_URL": self.sandbox.url,
                "TAP_PAYCOM_SID": self.sandbox.options.sid,
                "TAP_PAYCOM_TOKEN": self.sandbox.options.token,
                "TAP_PAYCOM_RATE_LIMITS": json.dumps(FAST_LIMITS)}
-        run = _meltano(self.project, env, "--environment=prod", "run", "tap-paycom",
+        flags = ["--full-refresh"] if full_refresh else []
+        run = _meltano(self.project, env, "--environment=prod", "run",
+                       f"--state-id-suffix={self.schema}", *flags, "tap-paycom",
                        "target-postgres")
         assert run.returncode == 0, run.stderr[-4000:]
 
@@ -205,3 +207,83 @@ def test_after_mutations_no_stale_membership_or_status(warehouse: Warehouse):
     department_of = dict(warehouse.sql("SELECT employee_code, department_code "
                                        "FROM paycom.employees"))
     assert department_of[mover] == new_department
+
+
+def master_calls(sandbox: Sandbox, status: int | None = 200) -> list[str]:
+    """The eecodes whose master record was requested (optionally with one status)."""
+    return [r.route.rsplit("/", 1)[1] for r in sandbox.requests
+            if r.endpoint == "employee" and (status is None or r.status == status)]
+
+
+def mutate(sandbox: Sandbox) -> set[str]:
+    """Terminations, moves, a new manager, a manager's new email, and hires.
+
+    Returns who must be fetched again: the changed, the hired, and the reports of the
+    manager whose email changed.
+    """
+    tenant = sandbox.tenant
+    people = tenant.people
+    active = [c for c, p in people.items() if p.status == "A" and c != "A000"]
+    managers = {p.manager for p in people.values() if p.manager}
+    manager = next(c for c in active if c in managers)
+    others = [c for c in active if c != manager and c not in managers]
+    tenant.terminate(others[0])
+    tenant.terminate(others[1])
+    tenant.update(others[2], department=next(d for d in DEPARTMENTS
+                                             if d != people[others[2]].department))
+    tenant.update(others[3], position="FIN02")
+    tenant.update(others[4], location=1007)
+    tenant.update(others[5], manager=manager)
+    tenant.update(manager, email="new.address@sandbox-demo.example")
+    hired = [tenant.hire("Ada", "Lovelace").code, tenant.hire("Élodie", "Núñez").code]
+    reports = {c for c, p in people.items() if p.manager == manager}
+    return {*others[:6], manager, *hired, *reports}
+
+
+def test_incremental_after_mutations_equals_a_fresh_full_sync(project: Path,
+                                                               postgres: Postgres):
+    with Sandbox(employees=150, seed=11) as sandbox:
+        incremental = Warehouse(project, postgres, sandbox)
+        fresh = Warehouse(project, postgres, sandbox)
+        try:
+            incremental.sync()
+            assert len(master_calls(sandbox)) == 150
+            expected = mutate(sandbox)
+            sandbox.reset_log()
+            incremental.sync()
+            assert sorted(master_calls(sandbox, None)) == sorted(expected)
+            assert sandbox.calls("employeechanges") >= 1
+            fresh.sync(full_refresh=True)
+            for table in TABLES:
+                assert incremental.table(table) == fresh.table(table), table
+            leaver = next(c for c in expected if sandbox.tenant.people[c].status == "T")
+            assert incremental.sql("SELECT account_status FROM paycom.employees WHERE "
+                                   f"employee_code = '{leaver}'") == [("disabled",)]
+        finally:
+            for warehouse in (incremental, fresh):
+                postgres.query(f"DROP SCHEMA IF EXISTS {warehouse.schema} CASCADE")
+
+
+def test_daily_budget_two_runs_emit_each_employee_once_and_equal_one_full_sync(
+        project: Path, postgres: Postgres):
+    day = ["2026-12-01"]
+    limits = ServerLimits(per_day={"employee": 35}, day=lambda: day[0])
+    with Sandbox(employees=60, seed=5, limits=limits) as sandbox:
+        split = Warehouse(project, postgres, sandbox)
+        single = Warehouse(project, postgres, sandbox)
+        try:
+            split.sync()  # Paycom says the day's budget is spent after 35 calls
+            first = split.sql("SELECT count(*) FROM paycom.employees")[0][0]
+            assert 0 < first < 60
+            day[0] = "2026-12-02"
+            split.sync()  # resumes the pass, does not start over
+            assert split.sql("SELECT count(*) FROM paycom.employees")[0][0] == 60
+            fetched = master_calls(sandbox)
+            assert sorted(fetched) == sorted(sandbox.tenant.people)  # each exactly once
+            limits.per_day.clear()
+            single.sync(full_refresh=True)
+            for table in TABLES:
+                assert split.table(table) == single.table(table), table
+        finally:
+            for warehouse in (split, single):
+                postgres.query(f"DROP SCHEMA IF EXISTS {warehouse.schema} CASCADE")
