@@ -30,6 +30,7 @@ from typing import Any
 
 from tap_paycom import endpoints
 from tap_paycom.sandbox.server import BASE_PATH, SANDBOX_SID, SANDBOX_TOKEN
+from tap_paycom.sandbox.tenant import employee_code
 
 
 @dataclass
@@ -42,6 +43,7 @@ class TapRun:
     records: int
     requests: dict[str, int]
     statuses: dict[str, int]
+    state: dict[str, Any]
 
 
 def free_port() -> int:
@@ -67,34 +69,51 @@ class SandboxProcess:
         with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_sandbox/stats") as answer:
             return dict(json.load(answer))
 
+    def mutate(self, change: dict[str, Any]) -> None:
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}/_sandbox/mutate",
+                                         data=json.dumps(change).encode(), method="POST")
+        with urllib.request.urlopen(request) as answer:
+            answer.read()
+
     def stop(self) -> None:
         self.proc.terminate()
         self.proc.wait(timeout=30)
 
 
-def run_tap(sandbox: SandboxProcess, config: dict[str, Any]) -> TapRun:
+def run_tap(sandbox: SandboxProcess, config: dict[str, Any],
+            state: dict[str, Any] | None = None) -> TapRun:
     """Run the tap as its own process; measure it alone with ``wait4``."""
     before = sandbox.stats()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "config.json"
         path.write_text(json.dumps({"base_url": sandbox.url, "sid": SANDBOX_SID,
                                     "token": SANDBOX_TOKEN, **config}))
+        args = [sys.executable, "-m", "tap_paycom", "--config", str(path)]
+        if state is not None:
+            (Path(folder) / "state.json").write_text(json.dumps(state))
+            args += ["--state", str(Path(folder) / "state.json")]
         out_path = Path(folder) / "out.jsonl"
         with out_path.open("w") as out:
             started = time.perf_counter()
-            proc = subprocess.Popen([sys.executable, "-m", "tap_paycom", "--config", str(path)],
-                                    stdout=out, stderr=subprocess.DEVNULL)
+            proc = subprocess.Popen(args, stdout=out, stderr=subprocess.DEVNULL)
             _, status, usage = os.wait4(proc.pid, 0)
             wall = time.perf_counter() - started
         if status != 0:
             raise SystemExit(f"the tap exited with status {status}")
-        records = sum(1 for line in out_path.open() if '"type":"RECORD"' in line.replace(" ", ""))
+        records, last_state = 0, {}
+        with out_path.open() as lines:
+            for line in lines:
+                compact = line.replace(" ", "")
+                if '"type":"RECORD"' in compact:
+                    records += 1
+                elif '"type":"STATE"' in compact:
+                    last_state = json.loads(line)["value"]
     after = sandbox.stats()
     requests = {k: v - before["requests"].get(k, 0) for k, v in after["requests"].items()}
     statuses = {k: v - before["statuses"].get(k, 0) for k, v in after["statuses"].items()}
     return TapRun(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, records,
                   {k: v for k, v in requests.items() if v},
-                  {k: v for k, v in statuses.items() if v})
+                  {k: v for k, v in statuses.items() if v}, last_state)
 
 
 def floor_seconds(requests: dict[str, int], scale: float, latency_s: float) -> float:
@@ -127,6 +146,8 @@ def rate_mode(args: argparse.Namespace) -> None:
         base = {"rate_limits": scaled_limits(args.time_scale)}
         fast = run_tap(sandbox, {**base, "max_workers": args.workers})
         sequential = run_tap(sandbox, {**base, "max_workers": 1})
+        changed = change_one_percent(sandbox, args.employees)
+        incremental = run_tap(sandbox, {**base, "max_workers": args.workers}, fast.state)
     finally:
         sandbox.stop()
     floor = floor_seconds(fast.requests, args.time_scale, latency_s)
@@ -146,6 +167,43 @@ def rate_mode(args: argparse.Namespace) -> None:
     print(f"sequential/wall: {sequential.wall / fast.wall:.2f}   (target >= 2.7)")
     print(f"in Paycom time (x{args.time_scale:g}): wall {fast.wall * args.time_scale / 60:.1f} "
           f"min, sequential {sequential.wall * args.time_scale / 60:.1f} min")
+    print_incremental(fast, incremental, changed)
+
+
+def change_one_percent(sandbox: SandboxProcess, employees: int) -> int:
+    """Terminate, move and re-manage 1% of employees (hires included); return how many."""
+    count = max(5, employees // 100)
+    codes = [employee_code(i) for i in range(10, employees, max(1, employees // count))]
+    hires = max(1, count // 10)
+    plan = codes[: count - hires]
+    for number, code in enumerate(plan):
+        if number % 3 == 0:
+            sandbox.mutate({"action": "terminate", "code": code})
+        elif number % 3 == 1:
+            sandbox.mutate({"action": "update", "code": code, "changes": {"department": "OPS"}})
+        else:
+            sandbox.mutate({"action": "update", "code": code, "changes": {"location": 1006}})
+    for number in range(hires):
+        sandbox.mutate({"action": "hire", "first": "New", "last": f"Hire{number}"})
+    return len(plan) + hires
+
+
+def print_incremental(full: TapRun, incremental: TapRun, changed: int) -> None:
+    """Requests of a full sync next to an incremental one after ``changed`` changes."""
+    names = sorted(set(full.requests) | set(incremental.requests))
+    print("full vs incremental requests: " + ", ".join(
+        f"{name} {full.requests.get(name, 0)}/{incremental.requests.get(name, 0)}"
+        for name in names))
+    inc = incremental.requests
+    bound = (inc.get("employeedirectory", 0) + inc.get("employeechanges", 0)
+             + inc.get("employeenewhire", 0) + inc.get("positions", 0)
+             + inc.get("locations", 0) + inc.get("establishments", 0) + changed)
+    total_full, total_inc = sum(full.requests.values()), sum(inc.values())
+    print(f"changed or new employees: {changed}; incremental master-record calls: "
+          f"{inc.get('employee', 0)}")
+    print(f"total requests: full {total_full}, incremental {total_inc} "
+          f"(bound: directory pages + change-log calls + group endpoints + changed = {bound})")
+    print(f"full/incremental requests: {total_full / max(total_inc, 1):.1f}")
 
 
 def cpu_mode(args: argparse.Namespace) -> None:

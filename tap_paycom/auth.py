@@ -1,7 +1,8 @@
 """HTTP Basic with the SID as user and the token as password, and nothing else.
 
-The header is built once; the token itself is not kept, and ``repr`` shows only
-the SID, so logging this object (or a request's auth) cannot print the token.
+The header is built once and only it is kept (base64 of SID:token, which is
+reversible, so this object is as secret as the token); ``repr`` shows only the SID,
+so logging this object, or a request's auth, prints no credential.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ so a long stretch is read in windows of at most ``WINDOW_DAYS``.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 from tap_paycom import endpoints
@@ -36,20 +37,39 @@ def windows(start: int, end: int, days: int) -> Iterator[tuple[int, int]]:
         start += step
 
 
-def changed_since(client: PaycomClient, start: int, end: int, page_size: int) -> set[str]:
-    """Employee codes with changes or hires in [start, end]."""
+def changed_since(client: PaycomClient, start: int, end: int, page_size: int,
+                  logger: logging.Logger) -> set[str]:
+    """Employee codes with changes or hires in [start, end].
+
+    Without ``employeechanges`` an incremental sync is impossible; without
+    ``employeenewhire`` it still works (new employees also show up as codes the
+    directory has and the bookmark does not), so that one is only reported.
+    """
     codes: set[str] = set()
     for endpoint in (endpoints.EMPLOYEE_CHANGES, endpoints.NEW_HIRES):
-        for first, last in windows(start, end, WINDOW_DAYS[endpoint.name]):
-            query = {"startdate": first, "enddate": last}
-            try:
-                for page in client.pages(endpoint, page_size=page_size, params=query):
-                    codes.update(str(row["eecode"]).strip() for row in page.rows
-                                 if row.get("eecode") and _counts(row))
-            except PaycomError as exc:
-                if exc.status in (403, 404, 413):
-                    raise ChangeLogUnavailable(endpoint) from None
+        try:
+            codes |= _read(client, endpoint, start, end, page_size)
+        except ChangeLogUnavailable:
+            if endpoint is endpoints.EMPLOYEE_CHANGES:
                 raise
+            logger.info("%s is not enabled ('%s'); new employees are found from the "
+                        "directory instead.", endpoint.path, endpoint.enablement)
+    return codes
+
+
+def _read(client: PaycomClient, endpoint: Endpoint, start: int, end: int,
+          page_size: int) -> set[str]:
+    codes: set[str] = set()
+    for first, last in windows(start, end, WINDOW_DAYS[endpoint.name]):
+        query = {"startdate": first, "enddate": last}
+        try:
+            for page in client.pages(endpoint, page_size=page_size, params=query):
+                codes.update(str(row["eecode"]).strip() for row in page.rows
+                             if row.get("eecode") and _counts(row))
+        except PaycomError as exc:
+            if exc.status in (403, 404, 413):
+                raise ChangeLogUnavailable(endpoint) from None
+            raise
     return codes
 
 

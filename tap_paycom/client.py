@@ -30,6 +30,8 @@ from tap_paycom.limits import Pacer
 from tap_paycom.links import page_number, parse_link_header
 
 MAX_BACKOFF_SECONDS = 60.0
+#: A Retry-After longer than this is a budget spent for now, not a pause to sit out.
+MAX_RETRY_AFTER_SECONDS = 900.0
 _TRANSIENT = (
     requests.exceptions.ConnectionError,
     requests.exceptions.Timeout,
@@ -63,10 +65,9 @@ class _Retry:
 
 @dataclass
 class Page:
-    """One page of rows and what its headers said."""
+    """One page of rows and the total Paycom claimed for the whole list."""
 
     rows: list[dict[str, Any]]
-    number: int
     total: int | None
 
 
@@ -85,10 +86,16 @@ def retry_after_seconds(value: str | None) -> float | None:
     return max(when.timestamp() - time.time(), 0.0)
 
 
-def _is_dns_failure(exc: Exception) -> bool:
+def _is_unknown_host(exc: Exception) -> bool:
+    """A host name that does not exist: retrying will not help.
+
+    A temporary DNS failure (EAI_AGAIN) is retried like any connection error.
+    """
     text = repr(exc)
-    return "NameResolutionError" in text or "Name or service not known" in text or (
-        "nodename nor servname" in text) or "getaddrinfo failed" in text
+    if "Temporary failure in name resolution" in text:
+        return False
+    return ("Name or service not known" in text or "nodename nor servname" in text
+            or "No address associated with hostname" in text or "getaddrinfo failed" in text)
 
 
 def _link_query(link: str, **overrides: Any) -> dict[str, Any]:
@@ -168,6 +175,8 @@ class PaycomClient:
                 time.sleep(outcome.wait)
         failure = retry.failure
         if failure is not None and not failure.truncated:
+            self.logger.debug("Paycom's errors for GET %s (masked): %s", route,
+                              "; ".join(errors.scrub(text) for text in failure.errors[:3]))
             raise errors.PaycomError(
                 errors.bad_envelope(endpoint, route, str(failure), failure.errors))
         raise errors.PaycomError(errors.gave_up(endpoint, retry.cause, self.retry.max_attempts))
@@ -178,7 +187,7 @@ class PaycomClient:
         try:
             response = self._send(endpoint, url, params)
         except _TRANSIENT as exc:
-            if _is_dns_failure(exc):
+            if _is_unknown_host(exc):
                 raise errors.PaycomError(
                     errors.unreachable(self.base_url, "the host name does not resolve")
                 ) from None
@@ -187,6 +196,10 @@ class PaycomClient:
         if status == 429:
             self._check_daily_limit(endpoint, response)
             advised = retry_after_seconds(response.headers.get("Retry-After"))
+            if advised is not None and advised > MAX_RETRY_AFTER_SECONDS:
+                raise errors.DailyLimitReached(
+                    f"Paycom asked to wait {advised:.0f} s before calling {endpoint.path} "
+                    "again: the rest of this sync must wait for a later run.", endpoint)
             wait = advised if advised is not None else self.retry.delay(attempt)
             self.pacer.throttle(endpoint, wait)
             return _Retry("429 Too Many Requests", wait)
@@ -225,51 +238,61 @@ class PaycomClient:
 
     def pages(self, endpoint: Endpoint, *, page_size: int,
               params: Mapping[str, Any] | None = None) -> Iterator[Page]:
-        """Follow 206 + ``Link`` paging; stop on 200, no ``next``, an empty page or ``last``.
+        """Follow 206 + ``Link`` paging to the end, or fail; never stop short silently.
 
-        The next page is always the current one plus one, whatever ``next`` says, so a
-        server that repeats or skips a page in its links cannot make this loop or
-        lose a page; and it is requested on the configured base URL, so a link can
-        never send the credentials to another host.
+        Paging goes on while Paycom answers 206 with rows and ``last`` is not reached
+        (or, without ``last``, while there is a ``next``). The next page is always the
+        current one plus one, whatever ``next`` says, so a server that repeats or skips
+        a page in its links cannot make this loop or lose a page; and it is requested
+        on the configured base URL with the caller's own parameters, so a link can
+        never send the credentials to another host. An empty 206 page before ``last``
+        is asked for again, then fails the run: a short list must not look complete.
         """
-        query = {**(params or {}), "pagesize": page_size, "page": 1}
-        envelope, response = self.get(endpoint, params=query)
+        base = {**(params or {}), "pagesize": page_size}
+        envelope, response = self.get(endpoint, params={**base, "page": 1})
         number = 1
         while True:
-            total = _int_header(response, "X-Total-Count")
-            yield Page(envelope.data, number, total)
+            yield Page(envelope.data, _int_header(response, "X-Total-Count"))
+            links = parse_link_header(response.headers.get("Link"))
+            last = page_number(links["last"]) if "last" in links else None
             if response.status_code != 206 or not envelope.data:
                 return
-            links = parse_link_header(response.headers.get("Link"))
-            following = links.get("next")
-            last = page_number(links["last"]) if "last" in links else None
-            if following is None or (last is not None and number >= last):
+            if (number >= last) if last is not None else "next" not in links:
                 return
             number += 1
-            if page_number(following) != number:
+            if "next" in links and page_number(links["next"]) != number:
                 self.logger.warning(
                     "Paycom's Link header for %s pointed at page %s after page %d; "
                     "reading page %d instead.",
-                    endpoint.path, page_number(following), number - 1, number,
+                    endpoint.path, page_number(links["next"]), number - 1, number,
                 )
-            # Built on our own base URL: only the query (the requestid) comes from Paycom.
-            query = _link_query(following, pagesize=page_size, page=number)
-            envelope, response = self._next_page(endpoint, query, envelope.data, number)
+            link = links.get("next") or links.get("last") or links.get("first") or ""
+            query = {**base, **_link_query(link), "pagesize": page_size, "page": number}
+            envelope, response = self._next_page(endpoint, query, envelope.data, number, last)
 
     def _next_page(self, endpoint: Endpoint, query: Mapping[str, Any],
-                   previous: list[dict[str, Any]], number: int
+                   previous: list[dict[str, Any]], number: int, last: int | None
                    ) -> tuple[Envelope, requests.Response]:
-        """Page ``number``, asked for again while Paycom serves the previous page's rows."""
+        """Page ``number``, asked for again while it looks wrong.
+
+        Wrong is: the previous page's rows again, or empty with 206 before the last page.
+        """
+        problem = ""
         for _ in range(self.retry.max_attempts):
             envelope, response = self.get(endpoint, params=query)
-            if envelope.data != previous:
+            if envelope.data == previous:
+                problem = f"with the rows of page {number - 1}"
+            elif (not envelope.data and response.status_code == 206 and last is not None
+                  and number <= last):
+                problem = f"empty although the list has {last} pages"
+            else:
                 return envelope, response
-            self.logger.warning("Paycom served page %d of %s with the rows of page %d; "
-                                "asking again.", number, endpoint.path, number - 1)
+            self.logger.warning("Paycom served page %d of %s %s; asking again.", number,
+                                endpoint.path, problem)
         raise errors.PaycomError(
-            f"Paycom served page {number} of {endpoint.path} with the rows of page "
-            f"{number - 1} {self.retry.max_attempts} times, so the list cannot be read "
-            "completely: rerun later."
+            f"Paycom served page {number} of {endpoint.path} {problem} "
+            f"{self.retry.max_attempts} times, so the list cannot be read completely: "
+            "rerun later (nothing was deleted downstream)."
         )
 
 

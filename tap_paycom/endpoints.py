@@ -20,7 +20,6 @@ class Endpoint:
     bucket: int = 100
     per_second: float = 10.0
     per_day: int = 500_000
-    paged: bool = False
     sensitive: bool = False
 
     def route(self, **params: str) -> str:
@@ -29,20 +28,16 @@ class Endpoint:
 
 
 DIRECTORY = Endpoint(
-    "employeedirectory", "api/v1/employeedirectory", "Employee Directory",
-    per_day=345_600, paged=True,
+    "employeedirectory", "api/v1/employeedirectory", "Employee Directory", per_day=345_600
 )
-EMPLOYEE_IDS = Endpoint("employeeid", "api/v1/employeeid", "Employee ID", paged=True)
+EMPLOYEE_IDS = Endpoint("employeeid", "api/v1/employeeid", "Employee ID")
 MASTER_RECORD = Endpoint(
     "employee", "api/v1/employee/{eecode}", "Employee Non-Sensitive Data", per_day=50_000
 )
 POSITIONS = Endpoint("positions", "api/v1/positions/detail", "Position Details")
-LOCATIONS = Endpoint(
-    "locations", "api/v1/cl/locations", "Company Locations", per_day=20_000, paged=True
-)
+LOCATIONS = Endpoint("locations", "api/v1/cl/locations", "Company Locations", per_day=20_000)
 ESTABLISHMENTS = Endpoint(
-    "establishments", "api/v1/cl/establishments", "Company Establishments",
-    per_day=10_000, paged=True,
+    "establishments", "api/v1/cl/establishments", "Company Establishments", per_day=10_000
 )
 EMPLOYEE_CHANGES = Endpoint(
     "employeechanges", "api/v1/employeeids/employeechanges", "Employee Changes"
@@ -51,8 +46,7 @@ CHANGE_LOG = Endpoint(
     "change", "api/v1.1/employee/{eecode}/change", "Employee Change Log", per_day=50_000
 )
 NEW_HIRES = Endpoint(
-    "employeenewhire", "api/v1/employeenewhire", "New Hire Employees", per_day=5_000,
-    paged=True,
+    "employeenewhire", "api/v1/employeenewhire", "New Hire Employees", per_day=5_000
 )
 CUSTOM_FIELDS = Endpoint(
     "customfield", "api/v1/employee/{eecode}/customfield", "Employee Custom Fields",

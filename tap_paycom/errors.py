@@ -105,11 +105,13 @@ def scrub(text: str) -> str:
 
 
 def bad_envelope(endpoint: Endpoint, route: str, problem: str, errors: list[str]) -> str:
-    """A 2xx whose envelope reports failure, with Paycom's own words, scrubbed."""
-    detail = "; ".join(scrub(error) for error in errors[:3])
-    said = f" Paycom said: {detail}." if detail else ""
+    """A 2xx whose envelope reports failure, without Paycom's own words.
+
+    They may quote a record; the client logs them, masked, at DEBUG.
+    """
+    count = f"{len(errors)} error message(s)" if errors else "no error message"
     return (
-        f"Paycom answered GET {route} with a failure ({problem}).{said} If it names a "
-        f"permission, switch on '{endpoint.enablement}' under API Setup > Function "
-        "Enablement."
+        f"Paycom answered GET {route} with a failure ({problem}, {count}; set "
+        "TAP_PAYCOM_LOGLEVEL=DEBUG to see them, masked). If it persists, check that "
+        f"'{endpoint.enablement}' is switched on under API Setup > Function Enablement."
     )

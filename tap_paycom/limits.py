@@ -60,6 +60,7 @@ class TokenBucket:
         self._tokens = float(burst)
         self._updated = clock()
         self._no_cut_before = 0.0
+        self._paused_until = 0.0
         self._streak = 0
         self._lock = threading.Lock()
 
@@ -79,17 +80,24 @@ class TokenBucket:
             return max(wait, 0.0)
 
     def acquire(self) -> float:
-        """Block until a call may be made; returns the seconds waited."""
-        wait = self.reserve()
-        if wait > 0:
+        """Block until a call may be made; returns the seconds waited.
+
+        A caller that reserved its slot before a 429 arrived also waits out the pause.
+        """
+        waited = wait = self.reserve()
+        while wait > 0:
             self._sleep(wait)
-        return wait
+            with self._lock:
+                wait = self._paused_until - self._clock()
+            waited += max(wait, 0.0)
+        return waited
 
     def throttle(self, seconds: float) -> bool:
         """After a 429: hold every caller ``seconds``, then go slower. True if slowed."""
         with self._lock:
             now = self._clock()
-            self._updated = max(self._updated, now + seconds)
+            self._paused_until = max(self._paused_until, now + seconds)
+            self._updated = max(self._updated, self._paused_until)
             self._tokens = min(self._tokens, 0.0)
             self._streak = 0
             if now < self._no_cut_before:

@@ -24,6 +24,7 @@ class DataReport:
         self.first_key: dict[tuple[str, str], str] = {}
         self.unknown: set[str] = set()
         self.duplicates: list[str] = []
+        self.keyless = 0
         self.claimed_total: int | None = None
         self.rows = 0
 
@@ -42,19 +43,35 @@ class DataReport:
         """Note a row Paycom sent twice (the first copy is kept)."""
         self.duplicates.append(key)
 
+    def add_keyless(self) -> None:
+        """Note a row without its key (it cannot be emitted)."""
+        self.keyless += 1
+
     def count_page(self, rows: int, total: int | None) -> None:
         """Note a page's rows and the first ``X-Total-Count`` Paycom claimed."""
         self.rows += rows
         if self.claimed_total is None:
             self.claimed_total = total
 
+    @property
+    def short(self) -> bool:
+        """Fewer distinct rows arrived than Paycom said the list holds."""
+        distinct = self.rows - len(self.duplicates)
+        return self.claimed_total is not None and distinct < self.claimed_total
+
     def log(self) -> None:
         """One warning per kind of problem."""
-        if self.claimed_total is not None and self.claimed_total != self.rows:
+        if self.short:
+            self.logger.warning(
+                "%s: Paycom's X-Total-Count said %d rows but %d distinct ones arrived; "
+                "they were emitted, but rows missing from this run are not deleted "
+                "downstream (no ACTIVATE_VERSION) in case the list was cut short.",
+                self.stream, self.claimed_total, self.rows - len(self.duplicates),
+            )
+        elif self.claimed_total is not None and self.claimed_total != self.rows:
             self.logger.warning(
                 "%s: Paycom's X-Total-Count said %d rows but %d arrived; every row that "
-                "arrived was emitted (Paycom's counts are not always exact).",
-                self.stream, self.claimed_total, self.rows,
+                "arrived was emitted once.", self.stream, self.claimed_total, self.rows,
             )
         for (field, reason), count in sorted(self.problems.items()):
             self.logger.warning(
@@ -67,6 +84,9 @@ class DataReport:
                 "%s: Paycom sent fields this tap does not map, so they were not emitted: "
                 "%s.", self.stream, ", ".join(sorted(self.unknown)),
             )
+        if self.keyless:
+            self.logger.warning("%s: Paycom sent %d row(s) without their key; they could "
+                                "not be emitted.", self.stream, self.keyless)
         if self.duplicates:
             shown = ", ".join(self.duplicates[:10])
             self.logger.warning(

@@ -35,7 +35,7 @@ from tap_paycom import endpoints, schemas
 from tap_paycom.bookmark import OVERLAP_SECONDS, Bookmark, Member, utc_day
 from tap_paycom.changes import ChangeLogUnavailable, changed_since
 from tap_paycom.client import PaycomClient
-from tap_paycom.errors import DailyLimitReached, NotFound
+from tap_paycom.errors import DailyLimitReached, NotFound, PaycomError
 from tap_paycom.report import DataReport
 from tap_paycom.shapes import Shape
 from tap_paycom.status import account_status, normalize
@@ -61,10 +61,11 @@ OUT_OF_BUDGET = _OutOfBudget()
 class Plan:
     """What this run fetches, and how its records are versioned."""
 
-    mode: str  # "full", "resume" or "incremental"
+    mode: str  # "full" or "incremental"
     version: int
     started: int
     fetch: list[str]
+    resumed: bool = False  # continues a sync the daily budget interrupted
     left_for_budget: int = 0
 
 
@@ -140,6 +141,7 @@ class Roster:
     def __init__(self, client: PaycomClient, bookmark: Bookmark, *, page_size: int,
                  workers: int, enabled_statuses: Collection[str], full_reason: str | None,
                  max_incremental_days: int, daily_limit: int, logger: logging.Logger,
+                 employees_selected: bool = True,
                  clock: Callable[[], float] = time.time) -> None:
         """Nothing is fetched until a stream asks; ``full_reason`` forbids incremental."""
         self.client = client
@@ -147,7 +149,9 @@ class Roster:
         self.page_size = page_size
         self.workers = max(1, workers)
         self.enabled_statuses = frozenset(enabled_statuses)
-        self.full_reason = full_reason
+        self.employees_selected = employees_selected
+        self.full_reason = full_reason or (
+            None if employees_selected else "the employees stream is not selected")
         self.max_incremental_days = max_incremental_days
         self.daily_limit = daily_limit
         self.logger = logger
@@ -160,6 +164,9 @@ class Roster:
         self._order: list[int] = []  # spill offsets, in emission order
         self._loaded = False
         self._stopped = False  # the daily limit ended the fetch early
+        self._saved = False  # the roster part of the bookmark is written once per run
+        self._directory_only: set[str] = set()  # master record answered 404
+        self.directory_short = False
 
     # --- the directory ----------------------------------------------------------
     def directory(self) -> list[str]:
@@ -180,7 +187,7 @@ class Roster:
                     rows.append(json.dumps(row, ensure_ascii=False))
             report.log()
             self.logger.info("Employee directory: %d employees.", len(rows))
-            self._directory = rows
+            self._directory, self.directory_short = rows, report.short
         return self._directory
 
     def codes(self) -> list[str]:
@@ -212,32 +219,59 @@ class Roster:
         return self._plan
 
     def _decide(self) -> Plan:
-        now = int(self.clock()) + 1  # whole seconds, rounded up: nothing this second is missed
+        # Whole seconds, rounded up so nothing this second is missed, and always later
+        # than the last run's version so ACTIVATE_VERSION tells the two apart.
+        now = max(int(self.clock()) + 1, (self.bookmark.last_version or 0) + 1)
         codes = self.codes()
         saved = self.bookmark
+        if self.full_reason:
+            return self._full(now, self.full_reason, expected=False)
         if saved.pass_version is not None and saved.pass_started is not None:
-            done = {c for c, m in saved.roster.items() if m.fetched_in == saved.pass_version}
-            since_pass = self._changes(saved.pass_started - OVERLAP_SECONDS, now) or set()
-            self.logger.info("Resuming the full sync the daily limit interrupted: %d of %d "
-                             "employees are done.", len(done & set(codes)), len(codes))
-            return Plan("resume", saved.pass_version, saved.pass_started,
-                        [c for c in codes if c not in done or c in since_pass])
+            return self._resume(now, codes)
         why_full = self._why_full(now)
-        if why_full is None:
-            assert saved.changes_since is not None
-            changed = self._changes(saved.changes_since, now)
-            if changed is None:
-                why_full = "the change log is not available"
-            elif set(saved.roster) - set(codes):
-                why_full = "employees disappeared from the directory"
-            else:
-                fetch = [c for c in codes if c in changed or c not in saved.roster]
-                return Plan("incremental", now, now, fetch)
+        if why_full:
+            return self._full(now, why_full, expected=saved.changes_since is not None)
+        assert saved.changes_since is not None
+        changed = self._changes(saved.changes_since, now, "this run fetches every employee")
+        if changed is None:
+            return self._full(now, "the change log is not available", expected=True)
+        if set(saved.roster) - set(codes):
+            return self._full(now, "employees disappeared from the directory", expected=True)
+        return Plan("incremental", now, now,
+                    [c for c in codes if c in changed or c not in saved.roster])
+
+    def _full(self, now: int, why: str, *, expected: bool) -> Plan:
         # A full sync where an incremental one was due costs a day's budget: say so loudly.
-        expected_incremental = saved.changes_since is not None and not self.full_reason
-        self.logger.log(logging.WARNING if expected_incremental else logging.INFO,
-                        "Employees: full sync (%s).", why_full)
-        return Plan("full", now, now, codes)
+        self.logger.log(logging.WARNING if expected else logging.INFO,
+                        "Employees: full sync (%s).", why)
+        return Plan("full", now, now, self.codes())
+
+    def _resume(self, now: int, codes: list[str]) -> Plan:
+        """Continue the sync the daily budget interrupted, under its version."""
+        saved = self.bookmark
+        assert saved.pass_version is not None
+        assert saved.pass_started is not None
+        done = {c for c, m in saved.roster.items() if m.fetched_in == saved.pass_version}
+        if set(saved.roster) - set(codes):
+            return self._full(now, "employees disappeared from the directory during an "
+                              "interrupted sync", expected=True)
+        # Changed after the interrupted run began: fetched again. (No overlap here, or
+        # changes made just before it would be fetched again on every resume.)
+        again = self._changes(saved.pass_started, now,
+                              "employees fetched earlier are not checked again") or set()
+        wanted = set(codes)
+        if saved.resume_mode == "incremental":
+            assert saved.changes_since is not None
+            changed = self._changes(saved.changes_since, now, "this run fetches everyone")
+            if changed is None:
+                return self._full(now, "the change log is not available", expected=True)
+            wanted = {c for c in codes if c in changed or c not in saved.roster}
+        fetch = [c for c in codes if c in wanted and (c not in done or c in again)]
+        self.logger.info("Employees: resuming the %s sync the daily limit interrupted; %d "
+                         "employee(s) are done, %d to go.", saved.resume_mode,
+                         len(done & wanted), len(fetch))
+        return Plan(saved.resume_mode, saved.pass_version, saved.pass_started, fetch,
+                    resumed=True)
 
     def _why_full(self, now: int) -> str | None:
         saved = self.bookmark
@@ -249,34 +283,38 @@ class Roster:
             return f"the last sync is more than {self.max_incremental_days} days old"
         return None
 
-    def _changes(self, start: int, end: int) -> set[str] | None:
-        """Employees changed in [start, end], or None when the change log is off."""
+    def _changes(self, start: int, end: int, consequence: str) -> set[str] | None:
+        """Employees changed in [start, end], or None (said once) when the log is off."""
         try:
-            return changed_since(self.client, start, end, self.page_size)
+            return changed_since(self.client, start, end, self.page_size, self.logger)
         except ChangeLogUnavailable as exc:
             self.logger.warning(
-                "Paycom's change log (%s) is not enabled for this API user, so this run "
-                "fetches every employee: switch on '%s' under API Setup > Function "
-                "Enablement to sync only what changed.", exc.endpoint.path,
-                exc.endpoint.enablement,
+                "Paycom's change log (%s) is not enabled for this API user, so %s: switch "
+                "on '%s' under API Setup > Function Enablement to sync only what changed.",
+                exc.endpoint.path, consequence, exc.endpoint.enablement,
             )
             return None
 
     def _budgeted(self, plan: Plan) -> Plan:
         """Cut the fetch list to what today's master-record budget still allows."""
+        plan.fetch, cut = self._within_budget(plan.fetch)
+        plan.left_for_budget += cut
+        return plan
+
+    def _within_budget(self, codes: list[str]) -> tuple[list[str], int]:
+        """As many of ``codes`` as today's master-record budget allows, and how many not."""
         endpoint = endpoints.MASTER_RECORD.name
         used = (self.bookmark.calls_today(endpoint, utc_day(self.clock()))
                 + self.client.requests_made[endpoint])
         allowed = max(0, self.daily_limit - used)
-        if len(plan.fetch) > allowed:
-            plan.left_for_budget = len(plan.fetch) - allowed
-            plan.fetch = plan.fetch[:allowed]
-            self.logger.warning(
-                "Paycom allows %d master-record calls a day and %d are spent today: this "
-                "run fetches %d employees and the next run (after midnight UTC) resumes "
-                "with the other %d.", self.daily_limit, used, allowed, plan.left_for_budget,
-            )
-        return plan
+        if len(codes) <= allowed:
+            return codes, 0
+        self.logger.warning(
+            "Paycom allows %d master-record calls a day and %d are spent today: this run "
+            "fetches %d more employees and the next run (after midnight UTC) resumes with "
+            "the other %d.", self.daily_limit, used, allowed, len(codes) - allowed,
+        )
+        return codes[:allowed], len(codes) - allowed
 
     # --- employees ----------------------------------------------------------------
     @property
@@ -287,7 +325,7 @@ class Roster:
     @property
     def all_employees_emitted(self) -> bool:
         """True after a full pass finished: ACTIVATE_VERSION may drop older rows."""
-        return self.complete and self.plan.mode in ("full", "resume")
+        return self.complete and self.plan.mode == "full" and not self.directory_short
 
     def employees(self) -> Iterator[dict[str, Any]]:
         """The employees this run fetched, with manager emails from the managers' records."""
@@ -307,20 +345,32 @@ class Roster:
         emails = {code: member.work_email for code, member in self.bookmark.roster.items()
                   if code not in fetching}
         yield from self._fetch_round(plan.fetch, emails)
-        reports = self._reports_of_changed_emails(fetching)
-        if reports and not self._stopped:
-            self.logger.info("%d employee(s) have a manager whose work email changed; "
-                             "fetching them too.", len(reports))
-            yield from self._fetch_round(reports, emails)
+        stale = self._stale_manager_emails(fetching, emails)
+        if stale and not self._stopped:
+            stale, cut = self._within_budget(stale)
+            plan.left_for_budget += cut
+            self.logger.info("%d employee(s) were emitted with a manager email that has "
+                             "changed since; fetching them again.", len(stale))
+            yield from self._fetch_round(stale, emails)
         self._loaded = True
 
-    def _reports_of_changed_emails(self, fetched: set[str]) -> list[str]:
-        """Unfetched employees whose manager's work email is not what the bookmark says."""
+    def _stale_manager_emails(self, fetched: set[str], emails: dict[str, str | None]
+                              ) -> list[str]:
+        """Employees not fetched this run whose manager's email is not the one they carry.
+
+        Found from the bookmark, so they are caught up even when the run that saw the
+        manager's new email stopped before it could fetch them.
+        """
         cached = self.bookmark.roster
-        changed = {code for code, member in self._fresh.items()
-                   if code in cached and cached[code].work_email != member.work_email}
-        return [code for code in self.codes() if code not in fetched and code in cached
-                and cached[code].manager_code in changed]
+        stale = []
+        for code in self.codes():
+            member = cached.get(code)
+            if code in fetched or member is None or not member.manager_code:
+                continue
+            if member.manager_code in emails and \
+                    member.manager_email != emails[member.manager_code]:
+                stale.append(code)
+        return stale
 
     def _fetch_round(self, codes: list[str], emails: dict[str, str | None]
                      ) -> Iterator[dict[str, Any]]:
@@ -339,6 +389,7 @@ class Roster:
         def emit(record: dict[str, Any]) -> dict[str, Any]:
             manager = record["manager_employee_code"]
             record["manager_work_email"] = emails.get(manager) if manager else None
+            self._fresh[record["employee_code"]].manager_email = record["manager_work_email"]
             self._order.append(spill.write(record))
             return record
 
@@ -367,8 +418,23 @@ class Roster:
                       for held in waiting.values() for offset in held]
         if unreleased:  # not emitted, so not done
             self._stopped = True
+            self.logger.warning(
+                "%d employee(s) were not emitted because their manager's record was not "
+                "fetched this run (first: %s); the next run fetches them again.",
+                len(unreleased), unreleased[0])
             for code in unreleased:
                 self._fresh.pop(code, None)
+        self._check_not_found(len(codes) - len(unreleased))
+
+    def _check_not_found(self, fetched: int) -> None:
+        """Most master records answering 404 is a wrong URL or permission, not removals."""
+        missing = len(self._directory_only)
+        if missing >= 10 and missing * 2 > fetched:
+            raise PaycomError(
+                f"Paycom answered 404 for {missing} of {fetched} master records: check that "
+                f"base_url is your tenant's API and that '{endpoints.MASTER_RECORD.enablement}' "
+                "is switched on under API Setup > Function Enablement."
+            )
 
     def _fetch_master(self, code: str) -> dict[str, Any] | _OutOfBudget | None:
         """One master record; None if Paycom has none; OUT_OF_BUDGET once the day's is spent."""
@@ -419,9 +485,10 @@ class Roster:
         if master is None:
             self.logger.warning(
                 "Employee %s is in the directory but Paycom has no master record for it "
-                "(404, perhaps removed during the sync); emitted from directory data only.",
-                code,
+                "(404, perhaps removed during the sync); emitted from directory data only, "
+                "and fetched again next run.", code,
             )
+            self._directory_only.add(code)
             record, problems = schemas.EMPLOYEES.convert(row)
         else:
             report.add_unknown(schemas.EMPLOYEES.unknown_keys(master))
@@ -478,19 +545,22 @@ class Roster:
 
     # --- the bookmark -----------------------------------------------------------
     def save(self, state: dict[str, Any]) -> None:
-        """Write what the next run needs into the employees stream's state."""
+        """Write what the next run needs into the employees stream's state.
+
+        The roster and the bookmark move on only when ``employees`` was emitted:
+        otherwise the next run with it selected would have nothing to catch up from.
+        """
         saved = self.bookmark
-        if self._loaded:
+        if self._loaded and not self._saved and self.employees_selected:
+            self._saved = True
             plan = self.plan
-            directory = set(self.codes())
-            saved.roster = {code: member for code, member in self.members().items()
-                            if code in directory}
-            if plan.mode == "incremental":
-                if self.complete:
-                    saved.changes_since = plan.started - OVERLAP_SECONDS
-            elif self.complete:
+            saved.set_roster({code: member for code, member in self.members().items()
+                              if code not in self._directory_only})
+            saved.last_version = plan.version
+            if self.complete:
                 saved.changes_since = plan.started - OVERLAP_SECONDS
                 saved.pass_version = saved.pass_started = None
             else:
                 saved.pass_version, saved.pass_started = plan.version, plan.started
+                saved.resume_mode = plan.mode
         saved.write(state, dict(self.client.requests_made), utc_day(self.clock()))

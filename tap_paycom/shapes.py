@@ -102,8 +102,13 @@ class Shape:
 
 
 def _read(field: Field, raws: tuple[Mapping[str, Any], ...], problems: list[Problem]) -> Any:
-    """The first readable, non-empty value among the field's sources, else None."""
+    """The first readable, non-empty value among the field's sources, else None.
+
+    An unreadable value is reported only when no other source stood in for it, so a
+    report of "emitted as null" is true.
+    """
     parse = PARSERS[field.kind]
+    unreadable: list[Problem] = []
     for source in field.sources:
         for raw in raws:
             value = raw.get(source)
@@ -112,5 +117,6 @@ def _read(field: Field, raws: tuple[Mapping[str, Any], ...], problems: list[Prob
             try:
                 return parse(value)
             except BadValue as exc:
-                problems.append(Problem(field.name, source, str(exc)))
+                unreadable.append(Problem(field.name, source, str(exc)))
+    problems.extend(unreadable[:1])
     return None

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from singer_sdk import Stream
-from singer_sdk.singerlib import ActivateVersionMessage, MetadataMapping
+from singer_sdk.singerlib import MetadataMapping
 
 from tap_paycom import endpoints, schemas
 from tap_paycom.endpoints import Endpoint
@@ -57,7 +57,8 @@ class PaycomStream(Stream):
         finally:
             self.paycom.save_bookmark()
         if versioned and self.selected and self.whole():
-            self._tap.write_message(ActivateVersionMessage(stream=self.name, version=version))
+            # The SDK's own writer, so stream maps (aliases, filters) apply to it too.
+            self._write_activate_version_message(version)
 
     def version(self) -> int:
         """The version stamped on this run's records (a UNIX time)."""
@@ -112,6 +113,10 @@ class DepartmentsStream(PaycomStream):
     name = "departments"
     shape = schemas.DEPARTMENTS
 
+    def whole(self) -> bool:
+        """Not when the directory came back shorter than Paycom said."""
+        return not self.paycom.roster.directory_short
+
     def rows(self) -> Iterable[dict[str, Any]]:
         """From the shared roster."""
         return self.paycom.roster.departments()
@@ -129,7 +134,7 @@ class MembershipsStream(PaycomStream):
 
     def whole(self) -> bool:
         """Whole once every employee's groups are known (this run's or the bookmark's)."""
-        return self.paycom.roster.memberships_complete
+        return self.paycom.roster.memberships_complete and not self.paycom.roster.directory_short
 
     def rows(self) -> Iterable[dict[str, Any]]:
         """From the shared roster."""
@@ -152,7 +157,7 @@ class GroupStream(PaycomStream):
                 record, problems = self.shape.convert(row)
                 report.add_unknown(self.shape.unknown_keys(row))
                 if record[key] is None:
-                    report.add_duplicate(f"(a row without {key})")
+                    report.add_keyless()
                     continue
                 if record[key] in seen:
                     report.add_duplicate(str(record[key]))
@@ -161,6 +166,11 @@ class GroupStream(PaycomStream):
                 report.add(str(record[key]), problems)
                 yield record
         report.log()
+        self._short = report.short
+
+    def whole(self) -> bool:
+        """Not when fewer rows arrived than Paycom said the list holds."""
+        return not getattr(self, "_short", False)
 
 
 class PositionsStream(GroupStream):

@@ -92,7 +92,7 @@ class TapPaycom(Tap):
         elif self.config.get("force_full_sync"):
             full_reason = "force_full_sync is set"
         return Roster(
-            self.client, Bookmark.read(self.employees_state),
+            self.client, Bookmark.read(self.employees_state, self.logger),
             page_size=self.page_size,
             workers=int(self.config.get("max_workers", 8)),
             enabled_statuses=[code.strip().upper()
@@ -101,6 +101,7 @@ class TapPaycom(Tap):
             max_incremental_days=int(self.config.get("incremental_max_days", 30)),
             daily_limit=self.client.pacer.limit(endpoints.MASTER_RECORD).per_day,
             logger=self.logger,
+            employees_selected=self.streams["employees"].selected,
         )
 
     @property

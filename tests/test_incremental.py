@@ -114,6 +114,15 @@ def test_change_log_not_enabled_says_so_once_and_syncs_in_full(
                              "Enablement to sync only what changed") == 1
 
 
+def test_without_the_new_hire_log_new_employees_come_from_the_directory(sandbox: Sandbox,
+                                                                       first: Sync):
+    sandbox.options.disabled_endpoints = {"employeenewhire"}
+    hired = sandbox.tenant.hire("Katherine", "Johnson").code
+    second = sync(tap_config(sandbox), state=first.state)
+    assert master_calls(sandbox) == [hired]
+    assert [r["employee_code"] for r in second.records("employees")] == [hired]
+
+
 def test_an_employee_gone_from_the_directory_means_a_full_sync(sandbox: Sandbox, first: Sync):
     del sandbox.tenant.people["A044"]
     second = sync(tap_config(sandbox), state=first.state)
@@ -165,3 +174,81 @@ def test_paycoms_daily_429_stops_cleanly_and_the_next_day_resumes(tmp_path):
         assert sorted(emitted) == sorted(sandbox.tenant.people)
         ok = [r.route for r in sandbox.requests if r.endpoint == "employee" and r.status == 200]
         assert len(ok) == 60  # nothing fetched twice
+
+
+def _next_day(result: Sync) -> dict:
+    state = result.state
+    state["bookmarks"]["employees"]["paycom"]["calls"]["day"] = "2000-01-01"
+    return state
+
+
+def test_a_managers_new_email_reaches_reports_even_if_a_run_stopped_first(sandbox: Sandbox):
+    first = sync(tap_config(sandbox))
+    reports = sorted(c for c, p in sandbox.tenant.people.items() if p.manager == "A002")
+    sandbox.tenant.update("A002", email="a002.new@sandbox-demo.example")
+    limits = {**FAST_LIMITS, "employee": {**FAST_LIMITS["employee"], "per_day": 61}}
+    config = tap_config(sandbox, rate_limits=limits)
+    second = sync(config, state=first.state)  # the budget allows only A002 today
+    assert [r["employee_code"] for r in second.records("employees")] == ["A002"]
+    third = sync(config, state=_next_day(second))
+    emitted = third.by_key("employees")
+    assert sorted(emitted) == reports
+    assert {emitted[c]["manager_work_email"] for c in reports} == {
+        "a002.new@sandbox-demo.example"}
+
+
+def test_an_incremental_sync_cut_by_the_budget_goes_on_where_it_stopped(sandbox: Sandbox):
+    first = sync(tap_config(sandbox))
+    changed = [f"A0{n}" for n in range(10, 20)]
+    for code in changed:
+        sandbox.tenant.update(code, department="LEGAL")
+    limits = {**FAST_LIMITS, "employee": {**FAST_LIMITS["employee"], "per_day": 5}}
+    config = tap_config(sandbox, rate_limits=limits)
+    sandbox.reset_log()
+    second = sync(config, state=_next_day(first))
+    assert master_calls(sandbox) and len(master_calls(sandbox)) == 5
+    third = sync(config, state=_next_day(second))
+    assert sorted(master_calls(sandbox)) == changed  # the other five, not the same again
+    assert third.state["bookmarks"]["employees"]["paycom"]["pass"] is None
+
+
+def test_someone_leaving_during_an_interrupted_pass_restarts_it(sandbox: Sandbox):
+    limits = {**FAST_LIMITS, "employee": {**FAST_LIMITS["employee"], "per_day": 40}}
+    config = tap_config(sandbox, rate_limits=limits)
+    runs = [sync(config)]
+    del sandbox.tenant.people["A005"]  # emitted by the first run of the pass
+    while runs[-1].state["bookmarks"]["employees"]["paycom"]["pass"] and len(runs) < 6:
+        runs.append(sync(config, state=_next_day(runs[-1])))
+    last = runs[-1]
+    assert kinds(last, "employees")[-1] == "ACTIVATE_VERSION"
+    version = next(m["version"] for m in last.messages if m["type"] == "ACTIVATE_VERSION"
+                   and m["stream"] == "employees")
+    first_version = runs[0].records("employees") and next(
+        m["version"] for m in runs[0].messages if m["type"] == "RECORD")
+    assert version > first_version  # a new pass, so A005's old row is dropped downstream
+    codes = {r["employee_code"] for run in runs[1:] for r in run.records("employees")}
+    assert codes == set(sandbox.tenant.people)
+
+
+def test_memberships_alone_do_not_move_the_employees_bookmark(sandbox: Sandbox):
+    from tap_paycom.tap import TapPaycom
+
+    catalog = TapPaycom(config=tap_config(sandbox)).catalog_dict
+    for entry in catalog["streams"]:
+        for item in entry["metadata"]:
+            if item["breadcrumb"] == []:
+                item["metadata"]["selected"] = entry["tap_stream_id"] != "employees"
+    only = sync(tap_config(sandbox), catalog=catalog)
+    assert only.records("employees") == [] and len(memberships(only)) > 60
+    full = sync(tap_config(sandbox), state=only.state)
+    assert len(full.records("employees")) == 60
+
+
+def test_most_master_records_missing_is_a_configuration_error(sandbox: Sandbox, tmp_path):
+    from tests.conftest import run_cli
+
+    sandbox.tenant.missing_master.update(list(sandbox.tenant.people)[:40])
+    run = run_cli(tap_config(sandbox), tmp_path)
+    assert run.code == 1
+    assert "Paycom answered 404 for 40 of 60 master records: check that base_url" in \
+        run.last_line

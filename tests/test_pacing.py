@@ -160,3 +160,19 @@ def test_progress_logs_at_most_every_ten_seconds(caplog: pytest.LogCaptureFixtur
         "Master records: 10/30 fetched, 1.0 per second, about 20 s left.",
         "Master records: 20/30 fetched, 1.0 per second, about 10 s left.",
     ]
+
+
+def test_callers_already_queued_also_wait_out_a_429_pause():
+    clock = FakeClock()
+    bucket = TokenBucket(per_second=10, burst=1, clock=clock, sleep=clock.sleep)
+    bucket.acquire()
+    original = clock.sleep
+
+    def sleep_then_429(seconds: float) -> None:  # a 429 arrives while this caller waits
+        original(seconds)
+        bucket._sleep = original
+        bucket.throttle(5.0)
+
+    bucket._sleep = sleep_then_429
+    bucket.acquire()  # had reserved the 0.1 s slot before the 429
+    assert clock.now == pytest.approx(100.0 + 0.1 + 5.0)

@@ -161,3 +161,27 @@ def test_same_seed_same_data(seed: int):
     first, second = Tenant(50, seed), Tenant(50, seed)
     assert [first.master_record(p) for p in first.people.values()] == [
         second.master_record(p) for p in second.people.values()]
+
+
+def test_mutations_over_http_for_a_sandbox_in_another_process(sandbox: Sandbox):
+    def post(change: dict) -> tuple[int, dict]:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{sandbox.port}/_sandbox/mutate",
+            data=json.dumps(change).encode(), method="POST")
+        try:
+            with urllib.request.urlopen(request) as answer:
+                return answer.status, json.load(answer)
+        except urllib.error.HTTPError as error:
+            return error.code, json.load(error)
+
+    assert post({"action": "terminate", "code": "A004"})[0] == 200
+    assert sandbox.tenant.people["A004"].status == "T"
+    assert post({"action": "update", "code": "A005", "changes": {"department": "HR"}})[0] == 200
+    assert sandbox.tenant.people["A005"].department == "HR"
+    status, body = post({"action": "hire", "first": "Mary", "last": "Jackson"})
+    assert status == 200 and body["data"][0]["code"] in sandbox.tenant.people
+    assert post({"action": "explode"})[0] == 400
+    now = int(time.time()) + 1
+    _, _, changes = get(sandbox, f"api/v1/employeeids/employeechanges?startdate={now - 60}"
+                                 f"&enddate={now}")
+    assert {row["eecode"] for row in changes["data"]} >= {"A004", "A005"}

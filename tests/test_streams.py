@@ -208,3 +208,10 @@ def test_activate_version_follows_each_streams_last_record(result: Sync):
         assert kinds[-1][0] == "ACTIVATE_VERSION"
         assert {kind for kind, _ in kinds[:-1]} == {"RECORD"}
         assert {version for _, version in kinds} == {kinds[-1][1]}  # records carry it too
+
+
+def test_activate_version_follows_stream_map_aliases(sandbox: Sandbox):
+    result = sync(tap_config(sandbox, stream_maps={"departments": {"__alias__": "depts"}}))
+    streams = {(m["type"], m.get("stream")) for m in result.messages
+               if m.get("stream") in ("departments", "depts")}
+    assert streams == {("SCHEMA", "depts"), ("RECORD", "depts"), ("ACTIVATE_VERSION", "depts")}

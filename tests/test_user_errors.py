@@ -67,11 +67,24 @@ def test_endpoint_not_enabled_names_the_function_enablement_entry(sandbox: Sandb
         "rerun.")
 
 
-def test_persistent_result_false_carries_paycoms_errors(sandbox: Sandbox, tmp_path: Path):
+def test_persistent_result_false_fails_without_echoing_the_body(sandbox: Sandbox,
+                                                                  tmp_path: Path):
     sandbox.faults.script("locations", "result_false", times=3)
     run = run_cli(tap_config(sandbox, retry_max_attempts=3), tmp_path)
     assert run.code == 1
-    assert "Paycom answered GET api/v1/cl/locations with a failure" in run.last_line
-    assert ("Paycom said: An internal error occurred for employee A001 (<email>, SSN "
-            "<number>); please try again.") in run.last_line
+    assert run.last_line.endswith(
+        "Paycom answered GET api/v1/cl/locations with a failure (Paycom reported an error, "
+        "1 error message(s); set TAP_PAYCOM_LOGLEVEL=DEBUG to see them, masked). If it "
+        "persists, check that 'Company Locations' is switched on under API Setup > "
+        "Function Enablement.")
+    assert "jane.doe" not in run.stderr and "123-45-6789" not in run.stderr
     assert sandbox.calls("locations") == 3
+    sandbox.faults.script("locations", "result_false", times=1)
+    debug = run_cli(tap_config(sandbox, retry_max_attempts=1), tmp_path,
+                    env={"TAP_PAYCOM_LOGLEVEL": "DEBUG"})
+    assert debug.code == 1
+    assert ("Paycom's errors for GET api/v1/cl/locations (masked): An internal error "
+            "occurred for employee A001 (<email>, SSN <number>)") in debug.stderr
+    assert "123-45-6789" not in debug.stderr
+
+

@@ -23,7 +23,7 @@ BEFORE = ("error_5xx", "reset", "result_false", "rate_limited", "rate_limited_no
 #: Applied to the real response.
 AFTER = ("slow", "truncated")
 #: Applied while paging a list.
-PAGING = ("page_twice", "link_past_last", "total_mismatch", "repeat_row")
+PAGING = ("page_twice", "link_past_last", "total_mismatch", "repeat_row", "empty_page")
 TRANSIENT = BEFORE + AFTER + PAGING
 
 Answer = tuple[int, dict[str, str], bytes]

@@ -167,6 +167,25 @@ class Sandbox:
             by_status = Counter(f"{r.endpoint or '(none)'} {r.status}" for r in self.requests)
         return {"requests": dict(by_endpoint), "statuses": dict(by_status)}
 
+    def mutate(self, change: dict[str, Any]) -> dict[str, Any]:
+        """Apply one mutation given as JSON (for a sandbox in another process).
+
+        ``{"action": "terminate", "code": "A012"}``,
+        ``{"action": "update", "code": "A012", "changes": {"department": "HR"}}``,
+        ``{"action": "hire", "first": "Ada", "last": "Lovelace"}``.
+        """
+        action = change.get("action")
+        if action == "terminate":
+            person = self.tenant.terminate(change["code"])
+        elif action == "update":
+            person = self.tenant.update(change["code"], **change.get("changes", {}))
+        elif action == "hire":
+            person = self.tenant.hire(change["first"], change["last"],
+                                      department=change.get("department", "ENG"))
+        else:
+            raise ValueError(f"unknown action: {action!r}")
+        return {"code": person.code}
+
     def reset_log(self) -> None:
         """Forget logged requests (between phases of a test)."""
         with self._log_lock:
@@ -286,7 +305,8 @@ class Sandbox:
         start, end = self._window(query, None)
         with self.tenant.lock:
             counts = Counter(c.code for c in self.tenant.changes if start <= c.at <= end)
-        return [{"eecode": code, "changescount": str(count)} for code, count in counts.items()]
+        rows = [{"eecode": code, "changescount": str(count)} for code, count in counts.items()]
+        return Listing(rows, dict)
 
     def _change_log(self, query: dict[str, str], eecode: str) -> Any:
         start, end = self._window(query, WINDOW_DAYS["change"])
@@ -301,10 +321,12 @@ class Sandbox:
         start, end = self._window(query, WINDOW_DAYS["employeenewhire"])
         with self.tenant.lock:
             hires = [(code, at) for code, at in self.tenant.hires
-                     if start <= at <= end and (eecode is None or code == eecode)]
-        return [{"addedby": "SANDBOX", "eecode": code,
+                     if start <= at <= end and (eecode is None or code == eecode)
+                     and code in self.tenant.people]
+        rows = [{"addedby": "SANDBOX", "eecode": code,
                  "eename": self.tenant.directory_row(self._person(code))["eename"],
                  "timeadded": _paycom_time(at), "usertype": "Client"} for code, at in hires]
+        return rows if eecode else Listing(rows, dict)
 
     # --- paging ---------------------------------------------------------------------
     def page(self, listing: Listing, query: dict[str, str], link_base: str,
@@ -325,6 +347,8 @@ class Sandbox:
         chunk = snapshot.items[(served - 1) * size: served * size]
         if kind == "repeat_row" and number > 1 and chunk:
             chunk = [snapshot.items[(number - 1) * size - 1], *chunk]
+        if kind == "empty_page" and number > 1:
+            chunk = []
         rows = [snapshot.render(item) for item in chunk]
         if number > last:
             status = 200
@@ -483,6 +507,20 @@ class _Handler(BaseHTTPRequestHandler):
             self.headers.get("Host", f"127.0.0.1:{sandbox.port}"),
         )
         self._send(status, headers, body)
+
+    def do_POST(self) -> None:
+        """``/_sandbox/mutate``: change the tenant from another process (the benchmark)."""
+        sandbox: Sandbox = self.server.sandbox  # type: ignore[attr-defined]
+        if urlsplit(self.path).path != "/_sandbox/mutate":
+            self._send(404, {}, b'{"result": false, "errors": ["Not found"]}')
+            return
+        length = int(self.headers.get("Content-Length", "0"))
+        try:
+            answer = sandbox.mutate(json.loads(self.rfile.read(length)))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            self._send(400, {}, json.dumps({"result": False, "errors": [str(exc)]}).encode())
+            return
+        self._send(200, {}, json.dumps({"result": True, "data": [answer]}).encode())
 
     def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
         if status == RESET:

@@ -164,7 +164,11 @@ class Change:
 
 
 class Tenant:
-    """The sandbox's data; thread-safe for the server's handler threads."""
+    """The sandbox's data, deterministic for a seed.
+
+    Mutations take ``lock``; requests read without it, so a read may see a mutation
+    half-applied (tests mutate between syncs).
+    """
 
     def __init__(self, employees: int = 300, seed: int = 7,
                  clock: Callable[[], float] = time.time) -> None:
@@ -459,6 +463,11 @@ class Tenant:
         """Change a person's fields (status, department, position, location, manager, email)."""
         with self.lock:
             person = self.people[code]
+            unknown = set(changes) - {f for f in Person.__dataclass_fields__ if f != "code"}
+            if unknown:
+                raise ValueError(f"unknown fields: {sorted(unknown)}")
+            if changes.get("department", person.department) not in DEPARTMENTS:
+                raise ValueError(f"unknown department: {changes['department']!r}")
             for name, value in changes.items():
                 self._log(person, name, getattr(person, name), value)
             if "location" in changes and "establishment" not in changes:
@@ -473,6 +482,8 @@ class Tenant:
     def hire(self, first: str, last: str, *, department: str = "ENG",
              manager: str | None = "A000", status: str = "A") -> Person:
         """Add an employee at the end of the directory."""
+        if department not in DEPARTMENTS:
+            raise ValueError(f"unknown department: {department!r}")
         with self.lock:
             index = max(person.index for person in self.people.values()) + 1
             code = employee_code(index)
