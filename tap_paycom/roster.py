@@ -28,7 +28,7 @@ import weakref
 from collections import Counter, deque
 from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO, Any
 
 from tap_paycom import endpoints, schemas
@@ -41,6 +41,8 @@ from tap_paycom.shapes import Shape
 from tap_paycom.status import account_status, normalize
 
 PROGRESS_EVERY_SECONDS = 10.0
+#: ``Member.fetched_in`` for an employee whose master record answered 404 last time.
+REFETCH = -1
 GROUP_TYPES = ("position", "location", "establishment", "department")
 #: The employees' department columns alone, read from directory rows.
 _DEPARTMENT = Shape(
@@ -237,8 +239,13 @@ class Roster:
             return self._full(now, "the change log is not available", expected=True)
         if set(saved.roster) - set(codes):
             return self._full(now, "employees disappeared from the directory", expected=True)
-        return Plan("incremental", now, now,
-                    [c for c in codes if c in changed or c not in saved.roster])
+        return Plan("incremental", now, now, [c for c in codes if c in changed
+                                              or self._unknown(c)])
+
+    def _unknown(self, code: str) -> bool:
+        """No usable facts in the bookmark: new, or its master record last answered 404."""
+        member = self.bookmark.roster.get(code)
+        return member is None or member.fetched_in == REFETCH
 
     def _full(self, now: int, why: str, *, expected: bool) -> Plan:
         # A full sync where an incremental one was due costs a day's budget: say so loudly.
@@ -265,7 +272,7 @@ class Roster:
             changed = self._changes(saved.changes_since, now, "this run fetches everyone")
             if changed is None:
                 return self._full(now, "the change log is not available", expected=True)
-            wanted = {c for c in codes if c in changed or c not in saved.roster}
+            wanted = {c for c in codes if c in changed or self._unknown(c)}
         fetch = [c for c in codes if c in wanted and (c not in done or c in again)]
         self.logger.info("Employees: resuming the %s sync the daily limit interrupted; %d "
                          "employee(s) are done, %d to go.", saved.resume_mode,
@@ -398,7 +405,10 @@ class Roster:
                 continue  # not fetched: the next run asks again
             record = self._record(row, master, report)
             code, manager = record["employee_code"], record["manager_employee_code"]
-            emails[code] = record["work_email"]
+            cached = self.bookmark.roster.get(code)
+            # A 404 says nothing about the email: keep the known one for the reports.
+            emails[code] = (cached.work_email if master is None and cached
+                            else record["work_email"])
             if manager and manager in self._departments and manager not in emails:
                 waiting.setdefault(manager, []).append(spill.write(record))
             else:
@@ -510,14 +520,19 @@ class Roster:
 
     # --- memberships ------------------------------------------------------------
     def members(self) -> dict[str, Member]:
-        """Every directory employee's latest known facts: this run's, else the bookmark's."""
+        """Every directory employee's latest known facts: this run's, else the bookmark's.
+
+        An employee whose master record answered 404 this run keeps the bookmark's
+        facts when there are any, so a passing 404 does not drop their memberships.
+        """
         if not self._loaded:
             for _ in self._load():
                 pass
         cached = self.bookmark.roster
         known = {}
         for code in self.codes():
-            member = self._fresh.get(code) or cached.get(code)
+            fresh = None if code in self._directory_only else self._fresh.get(code)
+            member = fresh or cached.get(code) or self._fresh.get(code)
             if member is not None:
                 known[code] = member
         return known
@@ -554,8 +569,11 @@ class Roster:
         if self._loaded and not self._saved and self.employees_selected:
             self._saved = True
             plan = self.plan
-            saved.set_roster({code: member for code, member in self.members().items()
-                              if code not in self._directory_only})
+            roster = {code: member for code, member in self.members().items()
+                      if code not in self._directory_only}
+            for code in self._directory_only & set(saved.roster):  # keep, but fetch again
+                roster[code] = replace(saved.roster[code], fetched_in=REFETCH)
+            saved.set_roster(roster)
             saved.last_version = plan.version
             if self.complete:
                 saved.changes_since = plan.started - OVERLAP_SECONDS

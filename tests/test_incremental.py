@@ -252,3 +252,15 @@ def test_most_master_records_missing_is_a_configuration_error(sandbox: Sandbox, 
     assert run.code == 1
     assert "Paycom answered 404 for 40 of 60 master records: check that base_url" in \
         run.last_line
+
+
+def test_a_passing_404_keeps_memberships_and_is_fetched_again(sandbox: Sandbox, first: Sync):
+    sandbox.tenant.missing_master.add("A007")
+    sandbox.tenant.update("A007", department="HR")  # so the incremental run asks for it
+    second = sync(tap_config(sandbox), state=first.state)
+    assert memberships(second) >= {m for m in memberships(first)
+                                   if m[0] == "A007" and m[1] != "department"}
+    sandbox.tenant.missing_master.clear()
+    sandbox.reset_log()
+    sync(tap_config(sandbox), state=second.state)
+    assert master_calls(sandbox) == ["A007"]
