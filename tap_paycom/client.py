@@ -211,7 +211,7 @@ class PaycomClient:
             envelope = parse_envelope(response.content)
         except EnvelopeError as exc:
             # Paycom's result:false is often transient; if it persists, the final
-            # message carries Paycom's own error strings.
+            # message names the route (Paycom's own words go to DEBUG, masked).
             cause = "a truncated or non-JSON body" if exc.truncated else "result false"
             return _Retry(cause, self.retry.delay(attempt), exc)
         self.pacer.succeeded(endpoint)

@@ -162,6 +162,7 @@ class Roster:
         self._departments: dict[str, tuple[str | None, str | None]] = {}
         self._plan: Plan | None = None
         self._fresh: dict[str, Member] = {}
+        self._members: dict[str, Member] | None = None
         self._spill: _Spill | None = None
         self._order: list[int] = []  # spill offsets, in emission order
         self._loaded = False
@@ -346,6 +347,7 @@ class Roster:
     def _load(self) -> Iterator[dict[str, Any]]:
         plan = self.plan
         self._fresh, self._order, self._spill = {}, [], _Spill()
+        self._members = None
         self._stopped = False
         fetching = set(plan.fetch)
         # Emails known before fetching: employees this run will not fetch again.
@@ -528,14 +530,15 @@ class Roster:
         if not self._loaded:
             for _ in self._load():
                 pass
-        cached = self.bookmark.roster
-        known = {}
-        for code in self.codes():
-            fresh = None if code in self._directory_only else self._fresh.get(code)
-            member = fresh or cached.get(code) or self._fresh.get(code)
-            if member is not None:
-                known[code] = member
-        return known
+        if self._members is None:  # memberships, their completeness and save all ask
+            cached = self.bookmark.roster
+            self._members = {}
+            for code in self.codes():
+                fresh = None if code in self._directory_only else self._fresh.get(code)
+                member = fresh or cached.get(code) or self._fresh.get(code)
+                if member is not None:
+                    self._members[code] = member
+        return self._members
 
     @property
     def memberships_complete(self) -> bool:
